@@ -1,0 +1,77 @@
+namespace Caffe.Tests;
+
+/// <summary>
+/// The managed SGEMM on shapes that cross its blocking (MR/NR tiles, KC = 256, NC = 2048, the
+/// m-blocks split across threads) and its threading rules.
+/// </summary>
+[TestClass]
+public sealed class ManagedSgemmTests
+{
+    private static readonly (int M, int N, int K)[] BlockingShapes =
+    [
+        (9, 33, 257),      // one past the 8 x 32 tile and one past KC
+        (6, 16, 256),      // exactly one 6 x 16 tile and one KC block
+        (300, 70, 600),    // several m-blocks, three k-blocks
+        (5, 4100, 110),    // n crosses NC twice, tiny m: the threads split n
+        (145, 2049, 31),   // just past the largest m-block and past NC
+        (1, 1, 2000),
+    ];
+
+    [TestMethod]
+    public unsafe void MatchesReferenceAcrossBlockBoundariesWithOneAndTwoThreads()
+    {
+        var rng = new Random(11);
+        foreach (var (m, n, k) in BlockingShapes)
+        {
+            float[] a = BlasBackendTests.Random(rng, m * k), b = BlasBackendTests.Random(rng, k * n), c0 = BlasBackendTests.Random(rng, m * n);
+            foreach (Transpose ta in Enum.GetValues<Transpose>())
+            foreach (Transpose tb in Enum.GetValues<Transpose>())
+            {
+                var (product, magnitude) = BlasBackendTests.ReferenceProduct(ta, tb, m, n, k, a, b);
+                float[]? single = null;
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    float[] c = (float[])c0.Clone();
+                    fixed (float* pa = a, pb = b, pc = c)
+                        ManagedSgemm.Gemm(ta == Transpose.Trans, tb == Transpose.Trans, m, n, k, 1.5f, pa, pb, 0.25f, pc, threads);
+                    for (int i = 0; i < c.Length; i++)
+                    {
+                        double expected = 1.5 * product[i] + 0.25 * c0[i];
+                        if (!(Math.Abs(c[i] - expected) <= 4e-6 * (1.5 * magnitude[i] + Math.Abs(0.25 * c0[i])) + 1e-6))
+                            Assert.Fail($"Gemm({ta}, {tb}, {m}x{n}x{k}, threads={threads}) C[{i / n},{i % n}] = {c[i]}, expected {expected}");
+                    }
+                    // The thread split never changes the order of the sums: results are identical.
+                    if (single == null) single = c;
+                    else CollectionAssert.AreEqual(single, c, $"Gemm({ta}, {tb}, {m}x{n}x{k}) differs between 1 and {threads} threads");
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public unsafe void BetaZeroNeverReadsCAcrossManyKBlocks()
+    {
+        const int m = 70, n = 90, k = 700;
+        var rng = new Random(12);
+        float[] a = BlasBackendTests.Random(rng, m * k), b = BlasBackendTests.Random(rng, k * n);
+        float[] c = BlasBackendTests.Filled(m * n, float.NaN);
+        fixed (float* pa = a, pb = b, pc = c)
+            ManagedSgemm.Gemm(false, false, m, n, k, 1f, pa, pb, 0f, pc, 2);
+        var (product, magnitude) = BlasBackendTests.ReferenceProduct(Transpose.NoTrans, Transpose.NoTrans, m, n, k, a, b);
+        for (int i = 0; i < c.Length; i++)
+            Assert.IsTrue(Math.Abs(c[i] - product[i]) <= 4e-6 * magnitude[i] + 1e-6, $"C[{i}] = {c[i]}, expected {product[i]}");
+    }
+
+    [TestMethod]
+    public unsafe void InfinityAndNaNInInputsPropagateAsInBlas()
+    {
+        float[] a = [1, float.PositiveInfinity, 0, 1], b = [1, 0, 0, float.NaN], c = new float[4];
+        fixed (float* pa = a, pb = b, pc = c)
+            ManagedSgemm.Gemm(false, false, 2, 2, 2, 1f, pa, pb, 0f, pc, 1);
+        // Row 0: [1, inf] x B; row 1: [0, 1] x B. 0 * NaN is NaN, inf * 0 is NaN.
+        Assert.IsTrue(float.IsNaN(c[0]));
+        Assert.IsTrue(float.IsNaN(c[1]));
+        Assert.AreEqual(0f, c[2]);
+        Assert.IsTrue(float.IsNaN(c[3]));
+    }
+}

@@ -4,19 +4,23 @@ using MathNet.Numerics.Random;
 namespace Caffe;
 
 /// <summary>
-/// The process-wide random source of fillers, dropout, shuffling and random crops (Caffe's <c>caffe_rng</c>),
-/// a Mersenne Twister from MathNet.Numerics. Seed it with <see cref="SetRandomSeed"/> (pycaffe
-/// <c>caffe.set_random_seed</c>) for repeatable runs. The streams differ from BVLC Caffe's boost ones.
+/// The random source of fillers, dropout, shuffling and random crops (Caffe's <c>caffe_rng</c>), a Mersenne
+/// Twister from MathNet.Numerics. Like Caffe's, it is per thread: <see cref="SetRandomSeed"/> (pycaffe
+/// <c>caffe.set_random_seed</c>) seeds the calling thread's generator, and a thread that never seeded gets a
+/// randomly seeded one. Layers draw on the thread that runs the net. The streams differ from BVLC's boost ones.
 /// </summary>
 public static class Rng
 {
-    private static System.Random _generator = new MersenneTwister(RandomSeed.Robust(), threadSafe: true);
+    [ThreadStatic]
+    private static System.Random? t_generator;
 
-    /// <summary>The generator in use.</summary>
-    public static System.Random Generator => _generator;
+    /// <summary>The calling thread's generator.</summary>
+    public static System.Random Generator => t_generator ??= new MersenneTwister(RandomSeed.Robust());
 
-    /// <summary>Restarts the generator from <paramref name="seed"/>.</summary>
-    public static void SetRandomSeed(int seed) => _generator = new MersenneTwister(seed, threadSafe: true);
+    private static System.Random _generator => Generator;
+
+    /// <summary>Restarts the calling thread's generator from <paramref name="seed"/>.</summary>
+    public static void SetRandomSeed(int seed) => t_generator = new MersenneTwister(seed);
 
     /// <summary>Fills with uniform values in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static void FillUniform(Span<float> values, float min, float max)

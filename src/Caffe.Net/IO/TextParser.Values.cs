@@ -162,9 +162,10 @@ internal sealed partial class TextParser
             throw Error(Current, $"expected string, got {Describe(Current)}{hint}");
         }
         var bytes = new List<byte>();
-        while (Current.Kind == TokenKind.String)
+        // Peeks at the raw token: a malformed token after the last literal belongs to the next field.
+        while (_current.Kind == TokenKind.String)
         {
-            bytes.AddRange(Current.Bytes!);
+            bytes.AddRange(_current.Bytes!);
             Advance();
         }
         return bytes.ToArray();

@@ -86,7 +86,7 @@ internal sealed partial class TextParser
         }
         else if (!TryConsume(':'))
         {
-            string hint = Current.Is('{') || Current.Is('<') ? $" ('{field.Name}' is a {ProtoFields.TypeName(field)} field, not a message)" : "";
+            string hint = Current.Is('{') || Current.Is('<') ? $" ('{field.Name}' is of type {ProtoFields.TypeName(field)}, not a message)" : "";
             throw Error(Current, $"expected ':' after field name '{field.Name}', got {Describe(Current)}{hint}");
         }
 

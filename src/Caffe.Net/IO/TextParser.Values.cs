@@ -24,7 +24,7 @@ internal sealed partial class TextParser
         FieldType.Double => ReadDouble(field),
         FieldType.Bool => ReadBool(field),
         FieldType.String => ReadString(field),
-        FieldType.Bytes => ByteString.CopyFrom(ReadStringBytes(field)),
+        FieldType.Bytes => ByteString.CopyFrom(ReadStringBytes()),
         FieldType.Enum => ReadEnum(field),
         _ => throw Error(Current, $"field '{field.Name}' has unsupported type {field.FieldType}"),
     };
@@ -154,7 +154,7 @@ internal sealed partial class TextParser
     }
 
     /// <summary>One or more adjacent string literals, concatenated (<c>"a" 'b'</c>).</summary>
-    private byte[] ReadStringBytes(FieldDescriptor field)
+    private byte[] ReadStringBytes()
     {
         if (Current.Kind != TokenKind.String)
         {
@@ -162,9 +162,10 @@ internal sealed partial class TextParser
             throw Error(Current, $"expected string, got {Describe(Current)}{hint}");
         }
         var bytes = new List<byte>();
-        while (Current.Kind == TokenKind.String)
+        // Peeks at the raw token: a malformed token after the last literal belongs to the next field.
+        while (_current.Kind == TokenKind.String)
         {
-            bytes.AddRange(Current.Bytes!);
+            bytes.AddRange(_current.Bytes!);
             Advance();
         }
         return bytes.ToArray();
@@ -173,7 +174,7 @@ internal sealed partial class TextParser
     private string ReadString(FieldDescriptor field)
     {
         Token first = Current;
-        byte[] bytes = ReadStringBytes(field);
+        byte[] bytes = ReadStringBytes();
         try
         {
             return StrictUtf8.GetString(bytes);

@@ -49,7 +49,8 @@ internal sealed partial class TextParser
 
         List<string> missing = ProtoFields.MissingRequiredFields(message);
         if (missing.Count > 0)
-            throw Error(Current, $"message {message.Descriptor.FullName} is missing required fields: {string.Join(", ", missing)}");
+            throw new TextFormatException(_fileName, Current.Line, Current.Column, missing[0],
+                $"message {message.Descriptor.FullName} is missing required fields: {string.Join(", ", missing)}");
     }
 
     // A malformed token is reported when the parser first looks at it, so the error names the
@@ -58,9 +59,11 @@ internal sealed partial class TextParser
 
     private void Advance() => _current = _tokenizer.Next();
 
+    // Looks at the raw token: a malformed token is left for the next read that needs a value,
+    // so its error names the element being read (e.g. top[0], not top).
     private bool TryConsume(char symbol)
     {
-        if (!Current.Is(symbol)) return false;
+        if (!_current.Is(symbol)) return false;
         Advance();
         return true;
     }
@@ -86,7 +89,7 @@ internal sealed partial class TextParser
         }
         else if (!TryConsume(':'))
         {
-            string hint = Current.Is('{') || Current.Is('<') ? $" ('{field.Name}' is a {ProtoFields.TypeName(field)} field, not a message)" : "";
+            string hint = Current.Is('{') || Current.Is('<') ? $" ('{field.Name}' is of type {ProtoFields.TypeName(field)}, not a message)" : "";
             throw Error(Current, $"expected ':' after field name '{field.Name}', got {Describe(Current)}{hint}");
         }
 

@@ -66,19 +66,6 @@ public static class TextFormat
     public static void WriteFile(string path, IMessage message)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text = Print(message);
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath)!;
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        AtomicFile.WriteAllText(path, Print(message));
     }
 }

@@ -50,7 +50,16 @@ public static class LayerRegistry
 
     private static Dictionary<string, Func<LayerParameter, Layer>> BuiltIn() => new(StringComparer.Ordinal)
     {
+        ["Accuracy"] = p => new AccuracyLayer(p),
+        ["Concat"] = p => new ConcatLayer(p),
+        ["Eltwise"] = p => new EltwiseLayer(p),
+        ["Flatten"] = p => new FlattenLayer(p),
         ["Input"] = p => new InputLayer(p),
+        ["Reshape"] = p => new ReshapeLayer(p),
+        ["Silence"] = p => new SilenceLayer(p),
+        ["Slice"] = p => new SliceLayer(p),
+        ["Softmax"] = p => new SoftmaxLayer(p),
+        ["SoftmaxWithLoss"] = p => new SoftmaxWithLossLayer(p),
         ["Split"] = p => new SplitLayer(p),
     };
 }

@@ -67,7 +67,8 @@ public static class Program
     /// Caffe.Net and keeps its stack trace.
     /// </summary>
     private static bool IsUserError(Exception e) =>
-        e is CaffeException or FormatException or IOException or UnauthorizedAccessException or ArgumentException;
+        e is CaffeException or FormatException or IOException or UnauthorizedAccessException
+        || (e is ArgumentException && e is not ArgumentNullException);
 
     private static LogSeverity MinLogSeverity()
     {

@@ -40,10 +40,32 @@ public static class CaffeLog
     /// <summary>Logs a line at <paramref name="severity"/>.</summary>
     public static void Write(LogSeverity severity, string message)
     {
-        if (severity >= MinSeverity) Sink(severity, message);
+        Redirection? redirection = CurrentRedirection.Value;
+        if (redirection != null)
+        {
+            if (severity >= redirection.MinSeverity) redirection.Sink(severity, message);
+        }
+        else if (severity >= MinSeverity)
+        {
+            Sink(severity, message);
+        }
     }
 
-    private static void WriteToStandardError(LogSeverity severity, string message)
+    /// <summary>
+    /// Sends the lines logged by the calling flow (this thread and the tasks it starts) at or above
+    /// <paramref name="minSeverity"/> to <paramref name="sink"/> instead of <see cref="Sink"/>, until the result is
+    /// disposed. Other threads keep logging as before, so a command-line tool or a test can capture its own lines.
+    /// </summary>
+    public static IDisposable Redirect(Action<LogSeverity, string> sink, LogSeverity minSeverity)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var redirection = new Redirection(sink, minSeverity, CurrentRedirection.Value);
+        CurrentRedirection.Value = redirection;
+        return redirection;
+    }
+
+    /// <summary>A line as glog prints it: severity letter, date and time, message (<c>I0213 10:04:05.123456 text</c>).</summary>
+    public static string FormatLine(LogSeverity severity, string message)
     {
         char letter = severity switch
         {
@@ -52,8 +74,23 @@ public static class CaffeLog
             LogSeverity.Warning => 'W',
             _ => 'E',
         };
-        Console.Error.WriteLine($"{letter}{DateTime.Now:MMdd HH:mm:ss.ffffff} {message}");
+        return $"{letter}{DateTime.Now:MMdd HH:mm:ss.ffffff} {message}";
     }
+
+    private static readonly AsyncLocal<Redirection?> CurrentRedirection = new();
+
+    private sealed class Redirection(Action<LogSeverity, string> sink, LogSeverity minSeverity, Redirection? previous)
+        : IDisposable
+    {
+        public Action<LogSeverity, string> Sink { get; } = sink;
+
+        public LogSeverity MinSeverity { get; } = minSeverity;
+
+        public void Dispose() => CurrentRedirection.Value = previous;
+    }
+
+    private static void WriteToStandardError(LogSeverity severity, string message) =>
+        Console.Error.WriteLine(FormatLine(severity, message));
 
     private static LogSeverity DefaultSeverity()
     {

@@ -16,6 +16,12 @@ public static class ProtoIO
     public static NetParameter ReadNetParamsFromBinaryFile(string path) =>
         NetUpgrader.UpgradeNetAsNeeded(ReadProtoFromBinaryFile(NetParameter.Parser, path), path);
 
+    /// <summary>
+    /// Reads a solver prototxt and upgrades it to the current format (Caffe's <c>ReadSolverParamsFromTextFileOrDie</c>):
+    /// a deprecated <c>solver_type</c> enum becomes the <c>type</c> string.
+    /// </summary>
+    public static SolverParameter ReadSolverParamsFromTextFile(string path) =>
+        SolverUpgrader.UpgradeSolverAsNeeded(TextFormat.ParseFile<SolverParameter>(path), path);
 
     /// <summary>
     /// Parses a binary protobuf file, streaming from disk (no size limit, no whole-file buffer). Truncated or

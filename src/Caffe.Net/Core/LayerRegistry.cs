@@ -50,7 +50,16 @@ public static class LayerRegistry
 
     private static Dictionary<string, Func<LayerParameter, Layer>> BuiltIn() => new(StringComparer.Ordinal)
     {
+        ["BatchNorm"] = p => new BatchNormLayer(p),
+        ["Bias"] = p => new BiasLayer(p),
+        ["Dropout"] = p => new DropoutLayer(p),
         ["Input"] = p => new InputLayer(p),
+        ["LRN"] = p => new LRNLayer(p),
+        ["PReLU"] = p => new PReLULayer(p),
+        ["ReLU"] = p => new ReLULayer(p),
+        ["Scale"] = p => new ScaleLayer(p),
+        ["Sigmoid"] = p => new SigmoidLayer(p),
         ["Split"] = p => new SplitLayer(p),
+        ["TanH"] = p => new TanHLayer(p),
     };
 }

@@ -50,7 +50,33 @@ public static class LayerRegistry
 
     private static Dictionary<string, Func<LayerParameter, Layer>> BuiltIn() => new(StringComparer.Ordinal)
     {
+        ["AbsVal"] = p => new AbsValLayer(p),
+        ["ArgMax"] = p => new ArgMaxLayer(p),
+        ["BatchReindex"] = p => new BatchReindexLayer(p),
+        ["BNLL"] = p => new BNLLLayer(p),
+        ["Clip"] = p => new ClipLayer(p),
+        ["ContrastiveLoss"] = p => new ContrastiveLossLayer(p),
+        ["Crop"] = p => new CropLayer(p),
+        ["DummyData"] = p => new DummyDataLayer(p),
+        ["ELU"] = p => new ELULayer(p),
+        ["Embed"] = p => new EmbedLayer(p),
+        ["EuclideanLoss"] = p => new EuclideanLossLayer(p),
+        ["Exp"] = p => new ExpLayer(p),
+        ["Filter"] = p => new FilterLayer(p),
+        ["HingeLoss"] = p => new HingeLossLayer(p),
+        ["Im2col"] = p => new Im2colLayer(p),
+        ["InfogainLoss"] = p => new InfogainLossLayer(p),
         ["Input"] = p => new InputLayer(p),
+        ["Log"] = p => new LogLayer(p),
+        ["MultinomialLogisticLoss"] = p => new MultinomialLogisticLossLayer(p),
+        ["MVN"] = p => new MVNLayer(p),
+        ["Parameter"] = p => new ParameterLayer(p),
+        ["Power"] = p => new PowerLayer(p),
+        ["Reduction"] = p => new ReductionLayer(p),
+        ["SigmoidCrossEntropyLoss"] = p => new SigmoidCrossEntropyLossLayer(p),
         ["Split"] = p => new SplitLayer(p),
+        ["Swish"] = p => new SwishLayer(p),
+        ["Threshold"] = p => new ThresholdLayer(p),
+        ["Tile"] = p => new TileLayer(p),
     };
 }

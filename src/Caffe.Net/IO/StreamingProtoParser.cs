@@ -22,6 +22,8 @@ namespace Caffe;
 /// </remarks>
 internal sealed class StreamingProtoParser
 {
+    // Google.Protobuf's default recursion limit; crafted nesting must fail, not overflow the stack.
+    private const int MaxDepth = 100;
     private const int WireVarint = 0, WireFixed64 = 1, WireLengthDelimited = 2, WireStartGroup = 3, WireEndGroup = 4, WireFixed32 = 5;
 
     private static readonly ConcurrentDictionary<MessageDescriptor, bool> LeadsToBlobs = new();
@@ -55,6 +57,7 @@ internal sealed class StreamingProtoParser
 
     private void ReadMessage(IMessage message, long end)
     {
+        if (_context.Count > MaxDepth) throw Error($"messages nested more than {MaxDepth} deep");
         MessageDescriptor descriptor = message.Descriptor;
         MemoryStream? rest = null;
         while (Position < end)
@@ -68,7 +71,7 @@ internal sealed class StreamingProtoParser
             rest ??= new MemoryStream();
             WriteVarint(rest, tag);
             long valueStart = rest.Length;
-            CopyValue(number, wireType, end, rest);
+            CopyValue(number, wireType, end, rest, depth: 0);
             if (field is { Name: "name", FieldType: FieldType.String } && wireType == WireLengthDelimited) NameContext(rest, valueStart);
         }
         if (Position != end) throw Error($"a field runs {Position - end} byte(s) past the end of its message");
@@ -169,8 +172,9 @@ internal sealed class StreamingProtoParser
         _context[top] = $"{_context[top].Split(' ')[0]} '{name}'";
     }
 
-    private void CopyValue(int number, int wireType, long end, MemoryStream rest)
+    private void CopyValue(int number, int wireType, long end, MemoryStream rest, int depth)
     {
+        if (depth > MaxDepth) throw Error($"groups nested more than {MaxDepth} deep");
         switch (wireType)
         {
             case WireVarint:
@@ -197,7 +201,7 @@ internal sealed class StreamingProtoParser
                         if ((tag >> 3) != (uint)number) throw Error($"group {number} closed by end-group tag of field {tag >> 3}");
                         break;
                     }
-                    CopyValue((int)(tag >> 3), (int)(tag & 7), end, rest);
+                    CopyValue((int)(tag >> 3), (int)(tag & 7), end, rest, depth + 1);
                 }
                 break;
             default:

@@ -132,6 +132,17 @@ public sealed class StreamingProtoParserTests
         StringAssert.Contains(error.Message, "'odd'");
     }
 
+    [TestMethod]
+    public void DeeplyNestedGroupsFailInsteadOfOverflowingTheStack()
+    {
+        // Start-group tags of an unknown field 900, nested 100 000 deep.
+        byte[] startGroup = [0xA3, 0x38];
+        byte[] bytes = Enumerable.Repeat(startGroup, 100_000).SelectMany(b => b).ToArray();
+        string path = Write("groups.caffemodel", bytes);
+        var error = Assert.ThrowsExactly<ModelFormatException>(() => ProtoIO.ReadNetParamsFromBinaryFile(path));
+        StringAssert.Contains(error.Message, "groups nested more than 100 deep");
+    }
+
     private static byte[] LayerBytes()
     {
         var buffer = new MemoryStream();

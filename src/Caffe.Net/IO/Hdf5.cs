@@ -284,7 +284,7 @@ internal sealed class Hdf5Writer
     private readonly H5File _root = new();
 
     /// <summary>Creates a group (and its missing parents); an existing group is kept.</summary>
-    public void AddGroup(string groupPath) => GroupAt(groupPath, create: true);
+    public void AddGroup(string groupPath) => GroupAt(groupPath);
 
     /// <summary>Adds a float32 dataset of the given shape over <paramref name="values"/> (referenced until written).</summary>
     public void AddFloats(string datasetPath, Memory<float> values, IReadOnlyList<int> shape)
@@ -315,12 +315,12 @@ internal sealed class Hdf5Writer
     private void Add(string datasetPath, object dataset)
     {
         (string parent, string name) = Split(datasetPath);
-        H5Group group = GroupAt(parent, create: true);
+        H5Group group = GroupAt(parent);
         if (!group.TryAdd(name, dataset))
             throw new ArgumentException($"HDF5 object '{datasetPath}' is written twice.");
     }
 
-    private H5Group GroupAt(string groupPath, bool create)
+    private H5Group GroupAt(string groupPath)
     {
         H5Group group = _root;
         foreach (string part in groupPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
@@ -334,7 +334,6 @@ internal sealed class Hdf5Writer
             }
             else
             {
-                if (!create) throw new ArgumentException($"HDF5 group '{groupPath}' does not exist.");
                 var child = new H5Group();
                 group[part] = child;
                 group = child;

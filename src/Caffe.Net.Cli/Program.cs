@@ -23,6 +23,7 @@ public static class Program
         UpgradeSolverProtoTextCommand.Create,
         TimeCommand.Create,
         DrawNetCommand.Create,
+        ExtractFeaturesCommand.Create,
     ];
 
     /// <summary>Entry point of the <c>caffe</c> executable.</summary>

@@ -87,3 +87,72 @@ with open('npy_f8_fortran_v2.npy', 'wb') as f:
     np.lib.format.write_array(f, f64, version=(2, 0))
 np.save('npy_u1.npy', np.arange(0, 250, 10, dtype=np.uint8).reshape(5, 5))
 np.save('npy_f4_big.npy', (np.arange(6, dtype='>f4') * 1.5).reshape(3, 2))
+
+# Classifier.predict on a net "Input 1x3x4x4 -> Flatten -> Softmax": image_dims (8, 10), crops 4x4,
+# preprocess = transpose (2,0,1), channel swap (2,1,0), raw scale 255, mean per channel, input scale 0.01.
+def preprocess(im, in_dims, mean, raw=255.0, scale=0.01, swap=(2, 1, 0)):
+    if im.shape[:2] != in_dims:
+        im = caffe_resize(im, in_dims)
+    x = im.transpose(2, 0, 1)[list(swap), :, :] * raw
+    return (x - mean[:, None, None]) * scale
+
+
+def softmax_rows(x):
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+cls_images = [rng.rand(9, 11, 3).astype(np.float32), rng.rand(7, 6, 3).astype(np.float32)]
+cls_mean = np.array([104.0, 117.0, 123.0], dtype=np.float32)
+resized = np.stack([caffe_resize(im, (8, 10)) for im in cls_images])
+for name, crops in (('oversample', None), ('center', None)):
+    if name == 'oversample':
+        h, w = 8, 10
+        boxes = [(0, 0), (0, w - 4), (h - 4, 0), (h - 4, w - 4), (int(h / 2.0 - 2), int(w / 2.0 - 2))]
+        crops = []
+        for im in resized:
+            five = [im[y:y + 4, x:x + 4, :] for y, x in boxes]
+            crops += five + [c[:, ::-1, :] for c in five]
+    else:
+        crops = [im[2:6, 3:7, :] for im in resized]
+    batch = np.stack([preprocess(c, (4, 4), cls_mean) for c in crops]).astype(np.float32)
+    probs = softmax_rows(batch.reshape(len(crops), -1).astype(np.float64)).astype(np.float32)
+    if name == 'oversample':
+        probs = probs.reshape(len(cls_images), 10, -1).mean(1)
+    save('classifier_%s' % name, probs)
+for i, im in enumerate(cls_images):
+    save('classifier_image%d' % i, im)
+
+# Detector.crop with context_pad 2 on a 12x10 image for a 6x6 input (R-CNN's padded crop, mean-filled).
+det_image = rng.rand(12, 10, 3).astype(np.float32)
+save('detector_image', det_image)
+crop_size, pad = 6, 2
+crop_mean = (cls_mean / 255.0)[[2, 1, 0]]  # the mean in image space: channel order undone, raw scale undone
+
+
+def py2_round(v):
+    return float(np.floor(v + 0.5)) if v >= 0 else -float(np.floor(-v + 0.5))
+
+
+for index, window in enumerate([(2, 3, 7, 8), (0, 0, 5, 4), (8, 5, 11, 9)]):
+    box = np.array(window, dtype=float)
+    scale = crop_size / (1. * crop_size - pad * 2)
+    half_h = (box[2] - box[0] + 1) / 2.
+    half_w = (box[3] - box[1] + 1) / 2.
+    center = (box[0] + half_h, box[1] + half_w)
+    box = np.round(np.tile(center, 2) + scale * np.array((-half_h, -half_w, half_h, half_w)))
+    scale_h = crop_size / (box[2] - box[0] + 1)
+    scale_w = crop_size / (box[3] - box[1] + 1)
+    pad_y = int(py2_round(max(0, -box[0]) * scale_h))
+    pad_x = int(py2_round(max(0, -box[1]) * scale_w))
+    im_h, im_w = det_image.shape[:2]
+    box = np.clip(box, 0., [im_h, im_w, im_h, im_w])
+    crop_h = int(py2_round((box[2] - box[0] + 1) * scale_h))
+    crop_w = int(py2_round((box[3] - box[1] + 1) * scale_w))
+    crop_h = min(crop_h, crop_size - pad_y)
+    crop_w = min(crop_w, crop_size - pad_x)
+    b = box.astype(int)
+    context = caffe_resize(det_image[b[0]:b[2], b[1]:b[3]], (crop_h, crop_w))
+    out = np.ones((crop_size, crop_size, 3), dtype=np.float32) * crop_mean
+    out[pad_y:pad_y + crop_h, pad_x:pad_x + crop_w] = context
+    save('detector_crop%d' % index, out)

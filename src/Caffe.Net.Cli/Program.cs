@@ -22,6 +22,7 @@ public static class Program
         UpgradeNetProtoBinaryCommand.Create,
         UpgradeSolverProtoTextCommand.Create,
         TimeCommand.Create,
+        InspectCommand.Create,
         DrawNetCommand.Create,
         ExtractFeaturesCommand.Create,
     ];

@@ -6,23 +6,15 @@ public static partial class IO
 {
     /// <summary>
     /// pycaffe <c>caffe.io.blobproto_to_array(blob, return_diff)</c>: the data (or the diff) of a
-    /// <see cref="BlobProto"/> as an array. The shape is the legacy 4-D num×channels×height×width when any of
-    /// those fields is set (unset ones count as 0, as in pycaffe), else <c>shape.dim</c>; a proto with no shape
-    /// at all is a scalar. Double-precision payloads are read when the float one is empty.
+    /// <see cref="BlobProto"/> as an array (<see cref="BinaryProto.ToArray"/>). The shape is the legacy 4-D
+    /// num×channels×height×width when any of those fields is set (unset ones count as 0, as in pycaffe), else
+    /// <c>shape.dim</c>; a proto with no shape at all is a scalar.
     /// </summary>
-    /// <exception cref="ArgumentException">The number of values does not fit the shape (numpy's ValueError).</exception>
+    /// <exception cref="FormatException">The number of values does not fit the shape (numpy's ValueError).</exception>
     public static NdArray BlobProtoToArray(BlobProto blob, bool returnDiff = false)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        float[] values = returnDiff
-            ? (blob.Diff.Count > 0 || blob.DoubleDiff.Count == 0 ? [.. blob.Diff] : blob.DoubleDiff.Select(d => (float)d).ToArray())
-            : (blob.Data.Count > 0 || blob.DoubleData.Count == 0 ? [.. blob.Data] : blob.DoubleData.Select(d => (float)d).ToArray());
-        int[] shape = Blob.ShapeOf(blob);
-        long count = shape.Aggregate(1L, (a, d) => a * d);
-        if (values.Length != count)
-            throw new ArgumentException(
-                $"BlobProto {(returnDiff ? "diff" : "data")} has {values.Length} values, which cannot be reshaped into ({ShapeText(shape)}).");
-        return new NdArray(values, shape);
+        return BinaryProto.ToArray(blob, returnDiff);
     }
 
     /// <summary>
@@ -33,14 +25,7 @@ public static partial class IO
     public static BlobProto ArrayToBlobProto(NdArray arr, NdArray? diff = null)
     {
         ArgumentNullException.ThrowIfNull(arr);
-        if (diff != null && !diff.Shape.SequenceEqual(arr.Shape))
-            throw new ArgumentException(
-                $"The diff has shape ({ShapeText(diff.Shape)}) but the data has ({ShapeText(arr.Shape)}).", nameof(diff));
-        var blob = new BlobProto { Shape = new BlobShape() };
-        foreach (int d in arr.Shape) blob.Shape.Dim.Add(d);
-        blob.Data.Add(arr.Data);
-        if (diff != null) blob.Diff.Add(diff.Data);
-        return blob;
+        return BinaryProto.FromArray(arr, diff);
     }
 
     /// <summary>
@@ -81,23 +66,8 @@ public static partial class IO
     public static NdArray LoadMean(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        NdArray mean = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)
-            ? Npy.Load(path)
-            : LoadBlobProtoArray(path);
+        NdArray mean = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? Npy.Load(path) : BinaryProto.ReadArray(path);
         if (mean.NumAxes == 4 && mean.Shape[0] == 1) mean = mean.Reshape([.. mean.Shape.Skip(1)]);
         return mean;
-    }
-
-    private static NdArray LoadBlobProtoArray(string path)
-    {
-        BlobProto blob = ProtoIO.ReadProtoFromBinaryFile(BlobProto.Parser, path);
-        try
-        {
-            return BlobProtoToArray(blob);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ModelFormatException(path, e.Message, e);
-        }
     }
 }

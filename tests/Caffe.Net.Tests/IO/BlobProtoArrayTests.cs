@@ -33,7 +33,7 @@ public sealed class BlobProtoArrayTests
     }
 
     [TestMethod]
-    public void NoShape() => Assert.ThrowsExactly<ArgumentException>(() => Caffe.IO.BlobProtoToArray(ZerosProto(100)));
+    public void NoShape() => Assert.ThrowsExactly<FormatException>(() => Caffe.IO.BlobProtoToArray(ZerosProto(100)));
 
     [TestMethod]
     public void Scalar()

@@ -50,7 +50,11 @@ public static class LayerRegistry
 
     private static Dictionary<string, Func<LayerParameter, Layer>> BuiltIn() => new(StringComparer.Ordinal)
     {
+        ["Convolution"] = p => new ConvolutionLayer(p),
+        ["Deconvolution"] = p => new DeconvolutionLayer(p),
+        ["InnerProduct"] = p => new InnerProductLayer(p),
         ["Input"] = p => new InputLayer(p),
+        ["Pooling"] = p => new PoolingLayer(p),
         ["Split"] = p => new SplitLayer(p),
     };
 }

@@ -11,7 +11,7 @@ namespace Caffe;
 /// padded input, padding included. MAX with two tops writes the argmax (the flat index within the plane, as a
 /// float) to the second. STOCHASTIC pooling is not implemented on CPU yet.
 /// </summary>
-public sealed class PoolingLayer(LayerParameter param) : Layer(param)
+public sealed partial class PoolingLayer(LayerParameter param) : Layer(param)
 {
     private static readonly PoolingParameter DefaultParameter = new();
 
@@ -168,42 +168,6 @@ public sealed class PoolingLayer(LayerParameter param) : Layer(param)
                 break;
             default:
                 throw NotImplementedMethod();
-        }
-    }
-
-    private void MaxForward(ReadOnlySpan<float> input, Span<float> output, Span<float> topMask, Span<int> mask)
-    {
-        // Windows are clipped to the plane above, so the reads below stay inside `input`.
-        ref float plane = ref MemoryMarshal.GetReference(input);
-        for (int ph = 0; ph < _pooledHeight; ph++)
-        {
-            int hStart = ph * _strideH - _padH;
-            int hEnd = Math.Min(hStart + _kernelH, _height);
-            hStart = Math.Max(hStart, 0);
-            for (int pw = 0; pw < _pooledWidth; pw++)
-            {
-                int wStart = pw * _strideW - _padW;
-                int wEnd = Math.Min(wStart + _kernelW, _width);
-                wStart = Math.Max(wStart, 0);
-                // Caffe starts from -FLT_MAX and index -1 and keeps the first strictly larger value; written as
-                // selects so the JIT emits conditional moves instead of mispredicted branches.
-                float max = -float.MaxValue;
-                int argmax = -1;
-                for (int h = hStart; h < hEnd; h++)
-                {
-                    for (int index = h * _width + wStart, end = h * _width + wEnd; index < end; index++)
-                    {
-                        float v = Unsafe.Add(ref plane, index);
-                        bool greater = v > max;
-                        max = greater ? v : max;
-                        argmax = greater ? index : argmax;
-                    }
-                }
-                int at = ph * _pooledWidth + pw;
-                output[at] = max;
-                if (topMask.IsEmpty) mask[at] = argmax;
-                else topMask[at] = argmax;
-            }
         }
     }
 

@@ -261,6 +261,53 @@ public sealed class PoolingLayerTests
     }
 
     [TestMethod]
+    public void MaxPoolingKeepsCaffesScanOrderOnWideRows()
+    {
+        // Wide rows take the vectorised path; few distinct values make ties common, and NaN and -inf never win.
+        var bottom = new Blob(2, 3, 11, 45);
+        Span<float> data = bottom.Data;
+        for (int i = 0; i < data.Length; i++) data[i] = Rng.Next(5) - 2;
+        for (int i = 0; i < data.Length; i += 37) data[i] = float.NaN;
+        for (int i = 5; i < data.Length; i += 41) data[i] = float.NegativeInfinity;
+        foreach (var (kernel, stride, pad) in new[] { (3, 1, 0), (3, 2, 1), (2, 2, 0), (5, 3, 2), (3, 1, 1), (4, 4, 0) })
+        {
+            var layer = Layer($"kernel_size: {kernel} stride: {stride} pad: {pad} pool: MAX");
+            layer.SetUp([bottom], [_top, _topMask]);
+            layer.Forward([bottom], [_top, _topMask]);
+            int ph = _top.Height, pw = _top.Width;
+            for (int p = 0; p < 6; p++)
+            {
+                for (int y = 0; y < ph; y++)
+                {
+                    for (int x = 0; x < pw; x++)
+                    {
+                        int hStart = y * stride - pad, wStart = x * stride - pad;
+                        int hEnd = Math.Min(hStart + kernel, 11), wEnd = Math.Min(wStart + kernel, 45);
+                        float max = -float.MaxValue;
+                        int argmax = -1;
+                        for (int h = Math.Max(hStart, 0); h < hEnd; h++)
+                        {
+                            for (int w = Math.Max(wStart, 0); w < wEnd; w++)
+                            {
+                                float v = data[p * 11 * 45 + h * 45 + w];
+                                if (v > max)
+                                {
+                                    max = v;
+                                    argmax = h * 45 + w;
+                                }
+                            }
+                        }
+                        int at = (p * ph + y) * pw + x;
+                        string where = $"kernel {kernel} stride {stride} pad {pad}, plane {p} ({y}, {x})";
+                        Assert.AreEqual(max, _top.Data[at], where);
+                        Assert.AreEqual(argmax, _topMask.Data[at], where);
+                    }
+                }
+            }
+        }
+    }
+
+    [TestMethod]
     public void GradientMax()
     {
         for (int kernelH = 3; kernelH <= 4; kernelH++)

@@ -4,21 +4,26 @@ namespace Caffe;
 
 // The GEMM helpers of Caffe's base_conv_layer (forward_cpu_gemm, backward_cpu_gemm, weight_cpu_gemm and the
 // bias helpers), over the whole batch. Caffe runs one GEMM per image and group with N = the output's spatial
-// size; when that N is small (169 for CaffeNet's conv3-5, 49 or 196 in GoogLeNet's late stages) a GEMM runs
-// far below peak, so several images are unfolded side by side into one column buffer and multiplied at once
+// size; when that GEMM is narrow or small (GoogLeNet's 7x7 and 14x14 stages, its 1x1 reductions) it runs far
+// below peak, so several images are unfolded side by side into one column buffer and multiplied at once
 // (N = images x spatial), and the product, laid out [channels, images, spatial], is swapped back to the blob's
-// [images, channels, spatial]. A chunk of one image is exactly Caffe's per-image path, with no reordering.
+// [images, channels, spatial]. Large GEMMs keep Caffe's per-image path, which needs no reordering and keeps
+// the column buffer in cache: measured single-threaded on CaffeNet, batching its 13x13 layers cost 5-10 %.
 public abstract partial class BaseConvolutionLayer
 {
-    // Images are batched until a GEMM has at least this many columns; per image beyond it, as Caffe.
-    private const int MinGemmColumns = 1024;
+    // Images are batched until a GEMM has at least this many columns (a narrower one is split poorly between
+    // BLAS threads) and this much work (a smaller call is dominated by the BLAS threads' start and sync).
+    private const int MinGemmColumns = 128;
+    private const long MinGemmFlops = 16L << 20;
 
-    // Upper bound of the shared column buffer (64 MB); larger batches are processed in chunks.
-    private const long MaxColumnBufferFloats = 16L << 20;
+    // Bound of the shared column buffer when several images share it (4 MB, so that GEMM reads the columns im2col
+    // has just written from cache); a single image gets what it needs, as in Caffe.
+    private const long MaxBatchedColumnFloats = 1L << 20;
 
     // Below this many floats a reorder stays on the calling thread.
     private const int ParallelCopyWork = 1 << 17;
 
+    private int _chunks = 1;
     private int _imagesPerGemm = 1;
 
     /// <summary>Caps the images per GEMM (1 gives Caffe's per-image path); for tests and benchmarks.</summary>
@@ -35,9 +40,9 @@ public abstract partial class BaseConvolutionLayer
     protected void ForwardGemm(ReadOnlyMemory<float> input, Memory<float> output, bool addBias)
     {
         ReadOnlyMemory<float> bias = addBias ? Blobs[1].DataMemory : ReadOnlyMemory<float>.Empty;
-        for (int n0 = 0; n0 < _num; n0 += _imagesPerGemm)
+        for (int chunk = 0; chunk < _chunks; chunk++)
         {
-            int images = Math.Min(_imagesPerGemm, _num - n0);
+            var (n0, images) = Chunk(chunk);
             ForwardChunk(Columns(input, n0, images), output, n0, images, bias);
         }
     }
@@ -48,9 +53,9 @@ public abstract partial class BaseConvolutionLayer
     /// </summary>
     protected void BackwardGemm(ReadOnlyMemory<float> output, Memory<float> input)
     {
-        for (int n0 = 0; n0 < _num; n0 += _imagesPerGemm)
+        for (int chunk = 0; chunk < _chunks; chunk++)
         {
-            int images = Math.Min(_imagesPerGemm, _num - n0);
+            var (n0, images) = Chunk(chunk);
             BackwardChunk(GemmSide(output, n0, images), input, n0, images);
         }
     }
@@ -65,9 +70,9 @@ public abstract partial class BaseConvolutionLayer
         bool data, Memory<float> inputDiff)
     {
         if (!weights && !data) return;
-        for (int n0 = 0; n0 < _num; n0 += _imagesPerGemm)
+        for (int chunk = 0; chunk < _chunks; chunk++)
         {
-            int images = Math.Min(_imagesPerGemm, _num - n0);
+            var (n0, images) = Chunk(chunk);
             ReadOnlySpan<float> product = GemmSide(outputDiff, n0, images);
             if (weights) WeightChunk(Columns(input, n0, images), product, images);
             if (data) BackwardChunk(product, inputDiff, n0, images);
@@ -84,9 +89,9 @@ public abstract partial class BaseConvolutionLayer
         bool data, Memory<float> outputDiff)
     {
         if (!weights && !data) return;
-        for (int n0 = 0; n0 < _num; n0 += _imagesPerGemm)
+        for (int chunk = 0; chunk < _chunks; chunk++)
         {
-            int images = Math.Min(_imagesPerGemm, _num - n0);
+            var (n0, images) = Chunk(chunk);
             ReadOnlySpan<float> col = Columns(input, n0, images);
             if (weights) WeightChunk(col, GemmSide(outputData, n0, images), images);
             if (data) ForwardChunk(col, outputDiff, n0, images, ReadOnlyMemory<float>.Empty);
@@ -172,17 +177,31 @@ public abstract partial class BaseConvolutionLayer
 
     private void PlanImagesPerGemm()
     {
+        int num = Math.Max(_num, 1);
         long columnsPerImage = Math.Max(_convOutSpatialDim, 1);
         long colFloatsPerImage = Math.Max((long)_kernelDim * _group * columnsPerImage, 1);
-        long images = (MinGemmColumns + columnsPerImage - 1) / columnsPerImage;
-        images = Math.Min(images, Math.Max(1, MaxColumnBufferFloats / colFloatsPerImage));
+        if (colFloatsPerImage > int.MaxValue)
+            throw Error($"the column buffer of one image would hold {colFloatsPerImage} values " +
+                        $"({_kernelDim * (long)_group} x {columnsPerImage}), more than a buffer can.");
+        long flopsPerImage = Math.Max(2L * (_convOutChannels / _group) * _kernelDim * columnsPerImage, 1);
+        long images = Math.Max(CeilDiv(MinGemmColumns, columnsPerImage), CeilDiv(MinGemmFlops, flopsPerImage));
+        images = Math.Min(images, Math.Max(1, MaxBatchedColumnFloats / colFloatsPerImage));
         images = Math.Min(images, Math.Max(MaxImagesPerGemm, 1));
-        images = Math.Min(images, Math.Max(_num, 1));
         // N-D im2col unfolds one image at a time (1x1 kernels need no im2col at all).
         if (!Use2DIm2Col && !Is1x1) images = 1;
-        // Spread the batch evenly over the chunks (10 images in chunks of 9 become 5 + 5).
-        long chunks = (Math.Max(_num, 1) + images - 1) / images;
-        _imagesPerGemm = (int)((Math.Max(_num, 1) + chunks - 1) / chunks);
+        // Chunks differ by at most one image (10 images at most 4 per GEMM run as 4 + 3 + 3).
+        int chunks = (int)CeilDiv(num, Math.Min(images, num));
+        _imagesPerGemm = (int)CeilDiv(num, chunks);
+        _chunks = _num == 0 ? 0 : chunks;
+    }
+
+    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+
+    // The first image and the number of images of chunk `chunk`.
+    private (int First, int Count) Chunk(int chunk)
+    {
+        int size = _num / _chunks, extra = _num % _chunks;
+        return (chunk * size + Math.Min(chunk, extra), size + (chunk < extra ? 1 : 0));
     }
 
     // The column buffer of images [n0, n0 + images) of the im2col side: the blob itself for a single image of a

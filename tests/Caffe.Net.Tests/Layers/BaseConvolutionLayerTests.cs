@@ -76,23 +76,24 @@ public sealed class BaseConvolutionLayerTests
 
     [TestMethod]
     public void UnevenChunksEqualPerImage() =>
-        // 7 images at most 3 per GEMM: chunks of 3, 3 and 1.
+        // 7 images at most 3 per GEMM: chunks of 3, 2 and 2.
         AssertBatchedEqualsPerImage("Convolution", "num_output: 3 kernel_size: 2", [7, 2, 5, 4], maxImages: 3, expectedImagesPerGemm: 3);
 
     [TestMethod]
-    public void LargeOutputsRunOneImagePerGemmAsCaffe()
+    public void LargeGemmsRunOneImageAtATimeAsCaffe()
     {
-        BaseConvolutionLayer layer = Create("Convolution", "num_output: 2 kernel_size: 3 pad: 1");
-        layer.SetUp([new Blob(3, 1, 40, 40)], [new Blob()]);
+        BaseConvolutionLayer layer = Create("Convolution", "num_output: 64 kernel_size: 3 pad: 1");
+        layer.SetUp([new Blob(3, 32, 40, 40)], [new Blob()]);
         Assert.AreEqual(1, layer.ImagesPerGemm);
-        layer.SetUp([new Blob(10, 1, 5, 5)], [new Blob()]);
+        // 7x7 outputs make narrow, small GEMMs: the whole batch goes into one.
+        layer.SetUp([new Blob(10, 32, 7, 7)], [new Blob()]);
         Assert.AreEqual(10, layer.ImagesPerGemm);
     }
 
     [TestMethod]
     public void OneBatchChunkIsSpreadEvenly()
     {
-        // 169 columns per image need 7 images to reach a wide GEMM: 10 images run as 5 + 5.
+        // 10 images at most 7 per GEMM run as 5 + 5.
         BaseConvolutionLayer layer = Create("Convolution", "num_output: 2 kernel_size: 3 pad: 1");
         layer.MaxImagesPerGemm = 7;
         layer.SetUp([new Blob(10, 1, 13, 13)], [new Blob()]);
@@ -148,6 +149,7 @@ public sealed class BaseConvolutionLayerTests
         StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3", [2, 3, 6, 4], [2, 3, 6, 5]).Message, "same shape");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3 weight_filler { type: 'nonsense' }").Message, "weight_filler");
         StringAssert.Contains(SetUpError("Deconvolution", "num_output: 4 kernel_size: 2 pad: 3", [2, 3, 1, 1]).Message, "no output along spatial axis 0");
+        StringAssert.Contains(SetUpError("num_output: 1 kernel_size: 200 pad: 100", [1, 1, 500, 500]).Message, "column buffer of one image");
     }
 
     [TestMethod]

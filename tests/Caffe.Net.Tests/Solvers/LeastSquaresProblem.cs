@@ -40,6 +40,9 @@ internal sealed class LeastSquaresProblem : IDisposable
 
     public SgdSolver Solver { get; private set; } = null!;
 
+    /// <summary>Called with every solver <see cref="Run"/> creates, before it trains.</summary>
+    public Action<SgdSolver>? OnSolverCreated { get; set; }
+
     public SolverParameter.Types.SnapshotFormat Format { get; set; } = SolverParameter.Types.SnapshotFormat.Binaryproto;
 
     /// <summary>Caffe's delta as the solver used it.</summary>
@@ -82,6 +85,7 @@ internal sealed class LeastSquaresProblem : IDisposable
         Rng.SetRandomSeed(Seed);
         Solver = (SgdSolver)Caffe.Solver.Create(param);
         Feed(Solver.Net);
+        OnSolverCreated?.Invoke(Solver);
         if (fromSnapshot != null)
         {
             Solver.Restore(fromSnapshot);
@@ -236,7 +240,7 @@ internal sealed class LeastSquaresProblem : IDisposable
                         inner_product_param { num_output: 1 {{filler}} } bottom: 'data' top: 'innerprod' }
                 """;
         }
-        text += $"layer {{ name: 'loss' type: '{StandInLayers.Euclidean}' bottom: 'innerprod' bottom: 'targets' }}";
+        text += $"layer {{ name: 'loss' type: '{StandInLayers.Euclidean}' bottom: 'innerprod' bottom: 'targets' top: 'loss' }}";
         return TextFormat.Parse<NetParameter>(text);
     }
 }

@@ -21,6 +21,7 @@ public static class Program
         UpgradeNetProtoTextCommand.Create,
         UpgradeNetProtoBinaryCommand.Create,
         UpgradeSolverProtoTextCommand.Create,
+        TimeCommand.Create,
     ];
 
     /// <summary>Entry point of the <c>caffe</c> executable.</summary>

@@ -51,15 +51,24 @@ public static class LayerRegistry
     private static Dictionary<string, Func<LayerParameter, Layer>> BuiltIn() => new(StringComparer.Ordinal)
     {
         ["Accuracy"] = p => new AccuracyLayer(p),
+        ["BatchNorm"] = p => new BatchNormLayer(p),
+        ["Bias"] = p => new BiasLayer(p),
         ["Concat"] = p => new ConcatLayer(p),
+        ["Dropout"] = p => new DropoutLayer(p),
         ["Eltwise"] = p => new EltwiseLayer(p),
         ["Flatten"] = p => new FlattenLayer(p),
         ["Input"] = p => new InputLayer(p),
+        ["LRN"] = p => new LRNLayer(p),
+        ["PReLU"] = p => new PReLULayer(p),
+        ["ReLU"] = p => new ReLULayer(p),
         ["Reshape"] = p => new ReshapeLayer(p),
+        ["Scale"] = p => new ScaleLayer(p),
+        ["Sigmoid"] = p => new SigmoidLayer(p),
         ["Silence"] = p => new SilenceLayer(p),
         ["Slice"] = p => new SliceLayer(p),
         ["Softmax"] = p => new SoftmaxLayer(p),
         ["SoftmaxWithLoss"] = p => new SoftmaxWithLossLayer(p),
         ["Split"] = p => new SplitLayer(p),
+        ["TanH"] = p => new TanHLayer(p),
     };
 }

@@ -22,6 +22,7 @@ public static class Program
         UpgradeNetProtoBinaryCommand.Create,
         UpgradeSolverProtoTextCommand.Create,
         TimeCommand.Create,
+        InspectCommand.Create,
     ];
 
     /// <summary>Entry point of the <c>caffe</c> executable.</summary>

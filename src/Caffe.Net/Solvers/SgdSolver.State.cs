@@ -41,13 +41,40 @@ public partial class SgdSolver
 
     private void SnapshotSolverStateToHdf5(string modelFilename)
     {
-        throw Error($"HDF5 solver states are not available yet (TEMPORARY) for {modelFilename}.");
+        string stateFilename = SnapshotFilename(".solverstate.h5");
+        CaffeLog.Info($"Snapshotting solver state to HDF5 file {stateFilename}");
+        var writer = new Hdf5Writer();
+        writer.AddInt("iter", Iter);
+        writer.AddString("learned_net", modelFilename);
+        writer.AddInt("current_step", CurrentStep);
+        writer.AddGroup("history");
+        for (int i = 0; i < _history.Count; i++) writer.AddBlob($"history/{i}", _history[i]);
+        writer.Write(stateFilename);
     }
 
     /// <inheritdoc/>
     protected override void RestoreSolverStateFromHdf5(string stateFile)
     {
-        throw Error($"HDF5 solver states are not available yet (TEMPORARY): {stateFile}.");
+        using Hdf5Reader reader = Hdf5Reader.Open(stateFile);
+        if (!reader.GroupExists("history"))
+            throw new ModelFormatException(stateFile, "has no group 'history': it is not an HDF5 solver state.");
+        int iter = reader.ReadInt("iter");
+        int currentStep = reader.DatasetExists("current_step") ? reader.ReadInt("current_step") : 0;
+        string? learnedNet = reader.DatasetExists("learned_net") ? reader.ReadString("learned_net") : null;
+        CheckHistoryCount(reader.DatasetNames("history").Count + reader.GroupNames("history").Count, stateFile);
+        for (int i = 0; i < _history.Count; i++)
+        {
+            string dataset = $"history/{i}";
+            if (!reader.DatasetExists(dataset))
+                throw new ModelFormatException(stateFile, $"has no dataset '{dataset}' (history blobs are named 0 to {_history.Count - 1}).");
+            int[] shape = reader.Shape(dataset);
+            if (!shape.AsSpan().SequenceEqual(_history[i].Shape.ToArray())) throw HistoryShapeMismatch(i, shape, stateFile);
+        }
+        if (learnedNet != null) LoadLearnedNet(learnedNet, stateFile);
+        CaffeLog.Info("SGDSolver: restoring history");
+        for (int i = 0; i < _history.Count; i++) reader.ReadBlob($"history/{i}", _history[i], reshape: false);
+        Iter = iter;
+        CurrentStep = currentStep;
     }
 
     private void CheckHistoryCount(int count, string stateFile)

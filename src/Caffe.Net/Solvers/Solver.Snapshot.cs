@@ -96,7 +96,8 @@ public abstract partial class Solver
     {
         string modelFilename = SnapshotFilename(".caffemodel.h5");
         CaffeLog.Info($"Snapshotting to HDF5 file {modelFilename}");
-        throw Error($"HDF5 snapshots are not available yet (TEMPORARY until Net.SaveHdf5 lands): {modelFilename}.");
+        Net.SaveHdf5(modelFilename, Param.SnapshotDiff);
+        return modelFilename;
     }
 
     // As Caffe: with periodic snapshots, the prefix must be set and its folder writable, checked before training.

@@ -240,7 +240,7 @@ internal sealed class LeastSquaresProblem : IDisposable
                         inner_product_param { num_output: 1 {{filler}} } bottom: 'data' top: 'innerprod' }
                 """;
         }
-        text += $"layer {{ name: 'loss' type: '{StandInLayers.Euclidean}' bottom: 'innerprod' bottom: 'targets' top: 'loss' }}";
+        text += $"layer {{ name: 'loss' type: 'EuclideanLoss' bottom: 'innerprod' bottom: 'targets' top: 'loss' }}";
         return TextFormat.Parse<NetParameter>(text);
     }
 }

@@ -90,6 +90,33 @@ public sealed class SnapshotTests
     }
 
     [TestMethod]
+    public void Hdf5SnapshotHasCaffesLayout()
+    {
+        using var problem = new LeastSquaresProblem("Adam") { Format = SnapshotFormat.Hdf5 };
+        problem.Run(0.01f, 0.5f, 0.9f, 2, snapshot: true);
+        string prefix = Path.Combine(problem.SnapshotDir, "_iter_2");
+        using (Hdf5Reader state = Hdf5Reader.Open(prefix + ".solverstate.h5"))
+        {
+            Assert.AreEqual(2, state.ReadInt("iter"));
+            Assert.AreEqual(0, state.ReadInt("current_step"));
+            Assert.AreEqual(prefix + ".caffemodel.h5", state.ReadString("learned_net"));
+            CollectionAssert.AreEqual(new[] { "0", "1", "2", "3" }, state.DatasetNames("history").ToArray());
+            for (int i = 0; i < 4; i++)
+            {
+                NdArray history = state.ReadArray($"history/{i}");
+                CollectionAssert.AreEqual(problem.Solver.History[i].Shape.ToArray(), history.Shape.ToArray());
+                CollectionAssert.AreEqual(problem.Solver.History[i].Data.ToArray(), history.Data.ToArray(), $"history {i}");
+            }
+        }
+        using (Hdf5Reader weights = Hdf5Reader.Open(prefix + ".caffemodel.h5"))
+        {
+            CollectionAssert.AreEqual(problem.Solver.Net.LayerDict["innerprod"].Blobs[0].Data.ToArray(),
+                weights.ReadArray("data/innerprod/0").Data.ToArray());
+        }
+        Assert.IsFalse(Directory.EnumerateFiles(problem.SnapshotDir, ".*").Any(), "no temporary files are left");
+    }
+
+    [TestMethod]
     public void SnapshotDiffWritesTheGradients()
     {
         using var problem = new LeastSquaresProblem("SGD");
@@ -241,7 +268,7 @@ public sealed class SnapshotTests
         }
     }
 
-    private static readonly SnapshotFormat[] Formats = [SnapshotFormat.Binaryproto];
+    private static readonly SnapshotFormat[] Formats = [SnapshotFormat.Binaryproto, SnapshotFormat.Hdf5];
 
     private static List<float> Losses(LeastSquaresProblem problem, Action run, int expectedCount)
     {

@@ -1,10 +1,9 @@
 namespace Caffe.Tests.Solvers;
 
-// TEMPORARY: InnerProduct and EuclideanLoss stand-ins until layers-conv / layers-extra are merged.
+// TEMPORARY: an InnerProduct stand-in until layers-conv is merged.
 internal static class StandInLayers
 {
     public const string Linear = "TestLinear";
-    public const string Euclidean = "TestEuclideanLoss";
     private static readonly object Gate = new();
 
     public static void EnsureRegistered()
@@ -12,7 +11,6 @@ internal static class StandInLayers
         lock (Gate)
         {
             if (!LayerRegistry.IsRegistered(Linear)) LayerRegistry.Register(Linear, p => new LinearLayer(p));
-            if (!LayerRegistry.IsRegistered(Euclidean)) LayerRegistry.Register(Euclidean, p => new EuclideanLayer(p));
         }
     }
 
@@ -57,36 +55,6 @@ internal static class StandInLayers
             }
             if (propagateDown[0])
                 Blas.Gemm(Transpose.NoTrans, Transpose.NoTrans, m, k, n, 1f, top[0].Diff, Blobs[0].Data, 0f, bottom[0].Diff);
-        }
-    }
-
-    private sealed class EuclideanLayer(LayerParameter param) : LossLayer(param)
-    {
-        private readonly Blob _difference = new();
-
-        public override string Type => Euclidean;
-
-        public override void Reshape(IReadOnlyList<Blob> bottom, IReadOnlyList<Blob> top)
-        {
-            base.Reshape(bottom, top);
-            _difference.ReshapeLike(bottom[0]);
-        }
-
-        protected override void ForwardCpu(IReadOnlyList<Blob> bottom, IReadOnlyList<Blob> top)
-        {
-            System.Numerics.Tensors.TensorPrimitives.Subtract(bottom[0].Data, bottom[1].Data, _difference.Data);
-            float dot = Blas.Dot(_difference.Count, _difference.Data, _difference.Data);
-            top[0].Data[0] = dot / bottom[0].ShapeAt(0) / 2f;
-        }
-
-        protected override void BackwardCpu(IReadOnlyList<Blob> top, IReadOnlyList<bool> propagateDown, IReadOnlyList<Blob> bottom)
-        {
-            for (int i = 0; i < 2; i++)
-            {
-                if (!propagateDown[i]) continue;
-                float alpha = (i == 0 ? 1 : -1) * top[0].Diff[0] / bottom[i].ShapeAt(0);
-                Blas.Axpby(bottom[i].Count, alpha, _difference.Data, 0f, bottom[i].Diff);
-            }
         }
     }
 }

@@ -36,12 +36,14 @@ internal sealed class StreamingProtoParser
     private int _bufferEnd;
     private long _bufferStart;
     private readonly List<string> _context = [];
+    private readonly string _typeName;
 
-    private StreamingProtoParser(Stream stream, string path)
+    private StreamingProtoParser(Stream stream, string path, string typeName)
     {
         _stream = stream;
         _path = path;
         _length = stream.Length;
+        _typeName = typeName;
     }
 
     private long Position => _bufferStart + _bufferPos;
@@ -50,7 +52,7 @@ internal sealed class StreamingProtoParser
     public static T Parse<T>(MessageParser<T> parser, Stream stream, string path) where T : IMessage<T>
     {
         T message = parser.ParseFrom(Array.Empty<byte>());
-        var reader = new StreamingProtoParser(stream, path);
+        var reader = new StreamingProtoParser(stream, path, message.Descriptor.Name);
         reader.ReadMessage(message, reader._length);
         return message;
     }
@@ -298,7 +300,7 @@ internal sealed class StreamingProtoParser
     {
         string where = _context.Count == 0 ? "" : $" in {string.Join(" > ", _context)}";
         return new ModelFormatException(_path,
-            $"not a valid binary protobuf ({_length} bytes): {message}, at byte {Position}{where}.", inner);
+            $"not a valid binary {_typeName} ({_length} bytes): {message}, at byte {Position}{where}.", inner);
     }
 
     /// <summary>

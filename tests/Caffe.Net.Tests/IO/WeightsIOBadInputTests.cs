@@ -123,7 +123,7 @@ public sealed class WeightsIOBadInputTests
         Net net = ParamsTestNets.Create(ParamsTestNets.Plain);
         var error = Assert.ThrowsExactly<ModelFormatException>(() => net.CopyFrom(path));
         StringAssert.Contains(error.Message, path);
-        StringAssert.Contains(error.Message, "not a valid binary protobuf");
+        StringAssert.Contains(error.Message, "not a valid binary NetParameter");
     }
 
     [TestMethod]

@@ -133,11 +133,11 @@ public abstract partial class Solver
         float loss = 0;
         for (int i = 0; i < testIter; i++)
         {
-            for (SolverAction request = GetRequestedAction(); request != SolverAction.None; request = GetRequestedAction())
-            {
-                if (request == SolverAction.Snapshot) Snapshot();
-                else if (request == SolverAction.Stop) _requestedEarlyExit = true;
-            }
+            // Caffe drains every pending request here; asking once per batch cannot spin on a callback that keeps
+            // answering Stop.
+            SolverAction request = GetRequestedAction();
+            if (request == SolverAction.Snapshot) Snapshot();
+            else if (request == SolverAction.Stop) _requestedEarlyExit = true;
             if (_requestedEarlyExit) break;
 
             float iterLoss = testNet.ForwardLoss();

@@ -115,6 +115,25 @@ public sealed class TrainingLoopTests
     }
 
     [TestMethod]
+    public void StopRequestedWhileTestingEndsTraining()
+    {
+        Solver solver = Solver.Create(SolverTestNets.Param(Classifier, "test_iter: 3 test_interval: 1 max_iter: 5"));
+        int polls = 0;
+        solver.ActionRequested = () => ++polls == 2 ? SolverAction.Stop : SolverAction.None;
+        var lines = new List<string>();
+        using (CaffeLog.Redirect((_, line) => lines.Add(line), LogSeverity.Info)) solver.Solve();
+        Assert.AreEqual(0, solver.Iter, "stopped during the initial test");
+        CollectionAssert.Contains(lines, "Test interrupted.");
+        CollectionAssert.Contains(lines, "Optimization stopped early.");
+        Assert.AreEqual(0, solver.LastTestScores(0).Count);
+
+        // A callback that keeps answering Stop does not hang the test loop.
+        solver = Solver.Create(SolverTestNets.Param(Classifier, "test_iter: 3 test_interval: 1"));
+        solver.ActionRequested = () => SolverAction.Stop;
+        Assert.AreEqual(0, solver.Test(0).Count);
+    }
+
+    [TestMethod]
     public void DisplayLogsCaffesLines()
     {
         Solver solver = Solver.Create(SolverTestNets.Param(Classifier, "base_lr: 0.01 display: 2 max_iter: 3"));

@@ -28,7 +28,6 @@ internal sealed class LeastSquaresProblem : IDisposable
     {
         _type = solverType;
         _share = share;
-        StandInLayers.EnsureRegistered();
         var random = new MersenneTwister(Seed);
         for (int i = 0; i < _data.Length; i++) _data[i] = (float)MathNet.Numerics.Distributions.Normal.Sample(random, 0, 1);
         for (int i = 0; i < _targets.Length; i++) _targets[i] = (float)MathNet.Numerics.Distributions.Normal.Sample(random, 0, 1);
@@ -215,7 +214,6 @@ internal sealed class LeastSquaresProblem : IDisposable
 
     private NetParameter NetParam(int batch)
     {
-        string linear = StandInLayers.Linear;
         string filler = "weight_filler { type: 'gaussian' std: 1.0 } bias_filler { type: 'gaussian' std: 1.0 }";
         string text = $$"""
             name: 'TestNetwork'
@@ -226,9 +224,9 @@ internal sealed class LeastSquaresProblem : IDisposable
         {
             text += $$"""
                 layer { name: 'slice' type: 'Slice' bottom: 'data' top: 'data1' top: 'data2' slice_param { axis: 0 } }
-                layer { name: 'innerprod' type: '{{linear}}' param { name: 'weights' } param { name: 'bias' }
+                layer { name: 'innerprod' type: 'InnerProduct' param { name: 'weights' } param { name: 'bias' }
                         inner_product_param { num_output: 1 {{filler}} } bottom: 'data1' top: 'innerprod1' }
-                layer { name: 'innerprod2' type: '{{linear}}' param { name: 'weights' } param { name: 'bias' }
+                layer { name: 'innerprod2' type: 'InnerProduct' param { name: 'weights' } param { name: 'bias' }
                         inner_product_param { num_output: 1 {{filler}} } bottom: 'data2' top: 'innerprod2' }
                 layer { name: 'concat' type: 'Concat' bottom: 'innerprod1' bottom: 'innerprod2' top: 'innerprod' concat_param { axis: 0 } }
                 """;
@@ -236,7 +234,7 @@ internal sealed class LeastSquaresProblem : IDisposable
         else
         {
             text += $$"""
-                layer { name: 'innerprod' type: '{{linear}}' param { name: 'weights' } param { name: 'bias' }
+                layer { name: 'innerprod' type: 'InnerProduct' param { name: 'weights' } param { name: 'bias' }
                         inner_product_param { num_output: 1 {{filler}} } bottom: 'data' top: 'innerprod' }
                 """;
         }

@@ -23,6 +23,8 @@ public static class Program
         UpgradeSolverProtoTextCommand.Create,
         TimeCommand.Create,
         InspectCommand.Create,
+        DrawNetCommand.Create,
+        ExtractFeaturesCommand.Create,
     ];
 
     /// <summary>Entry point of the <c>caffe</c> executable.</summary>

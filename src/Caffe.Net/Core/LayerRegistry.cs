@@ -52,14 +52,20 @@ public static class LayerRegistry
     {
         ["Accuracy"] = p => new AccuracyLayer(p),
         ["Concat"] = p => new ConcatLayer(p),
+        ["Data"] = p => new DataLayer(p),
         ["Eltwise"] = p => new EltwiseLayer(p),
         ["Flatten"] = p => new FlattenLayer(p),
+        ["HDF5Data"] = p => new HDF5DataLayer(p),
+        ["HDF5Output"] = p => new HDF5OutputLayer(p),
+        ["ImageData"] = p => new ImageDataLayer(p),
         ["Input"] = p => new InputLayer(p),
+        ["MemoryData"] = p => new MemoryDataLayer(p),
         ["Reshape"] = p => new ReshapeLayer(p),
         ["Silence"] = p => new SilenceLayer(p),
         ["Slice"] = p => new SliceLayer(p),
         ["Softmax"] = p => new SoftmaxLayer(p),
         ["SoftmaxWithLoss"] = p => new SoftmaxWithLossLayer(p),
         ["Split"] = p => new SplitLayer(p),
+        ["WindowData"] = p => new WindowDataLayer(p),
     };
 }

@@ -21,6 +21,9 @@ public static class Program
         UpgradeNetProtoTextCommand.Create,
         UpgradeNetProtoBinaryCommand.Create,
         UpgradeSolverProtoTextCommand.Create,
+        ConvertImagesetCommand.Create,
+        ComputeImageMeanCommand.Create,
+        ConvertMnistDataCommand.Create,
     ];
 
     /// <summary>Entry point of the <c>caffe</c> executable.</summary>

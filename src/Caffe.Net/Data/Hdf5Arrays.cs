@@ -39,7 +39,10 @@ internal static class Hdf5Arrays
             ulong[] dims = array.Shape.Select(d => (ulong)d).ToArray();
             file[name] = new H5Dataset(array.Data, fileDims: dims);
         }
-        AtomicFile.Write(path, stream => file.Write(stream));
+        // PureHDF needs a readable, seekable stream; AtomicFile's is write-only, so the file is built in memory.
+        using var buffer = new MemoryStream();
+        file.Write(buffer);
+        AtomicFile.Write(path, stream => buffer.WriteTo(stream));
     }
 
     private static NdArray ReadDataset(PureHDF.VOL.Native.NativeFile file, string path, string name)

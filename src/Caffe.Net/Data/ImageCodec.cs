@@ -20,6 +20,9 @@ public enum ImageColorMode
 /// </summary>
 public static class ImageCodec
 {
+    // 2^28 RGBA pixels is 1 GB: far beyond any training image, so a larger header is corruption.
+    private const long MaxPixels = 1L << 28;
+
     /// <summary>Decodes an image file (PNG, JPEG, BMP, GIF, WebP).</summary>
     public static NdArray Read(string path, ImageColorMode mode)
     {
@@ -150,10 +153,14 @@ public static class ImageCodec
     internal static (byte[] Rgba, int Height, int Width, bool IsGray) DecodeRgba(SKCodec codec, string source)
     {
         int height = codec.Info.Height, width = codec.Info.Width;
+        if (height <= 0 || width <= 0 || (long)height * width > MaxPixels)
+            throw new ModelFormatException(source, $"the image header gives an impossible size {width}×{height} (corrupt?).");
         bool isGray = codec.Info.ColorType is SKColorType.Gray8 or SKColorType.Alpha8;
         // Unpremultiplied: transparent pixels keep their RGB, and alpha is dropped afterwards.
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
+        using var bitmap = new SKBitmap();
+        if (!bitmap.TryAllocPixels(info))
+            throw new ModelFormatException(source, $"cannot allocate a {width}×{height} image (corrupt header?).");
         SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
         if (result == SKCodecResult.IncompleteInput)
             throw new ModelFormatException(source, "the image is truncated.");

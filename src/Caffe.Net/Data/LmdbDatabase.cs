@@ -47,17 +47,26 @@ internal sealed class LmdbDatabase : IDatabase
         try
         {
             _environment = new LightningEnvironment(path, config);
-            _environment.Open(_readOnly
-                ? EnvironmentOpenFlags.ReadOnly | EnvironmentOpenFlags.NoThreadLocalStorage
-                : EnvironmentOpenFlags.None);
-        }
-        catch (LightningException e)
-        {
-            throw new DatabaseException(path, null, $"cannot open the LMDB database ({Describe(e)}).", e);
         }
         catch (DllNotFoundException e)
         {
             throw new DatabaseException(path, null, NativeLmdb.MissingLibraryMessage, e);
+        }
+        // LightningDB's finalizer throws (and so kills the process) for an environment nobody disposed; an
+        // IDatabase that is never disposed leaks its memory map instead.
+        GC.SuppressFinalize(_environment);
+        try
+        {
+            _environment.Open(_readOnly
+                ? EnvironmentOpenFlags.ReadOnly | EnvironmentOpenFlags.NoThreadLocalStorage
+                : EnvironmentOpenFlags.None);
+        }
+        catch (Exception e) when (e is LightningException or DllNotFoundException)
+        {
+            _environment.Dispose();
+            throw new DatabaseException(path, null, e is LightningException le
+                ? $"cannot open the LMDB database ({Describe(le)})."
+                : NativeLmdb.MissingLibraryMessage, e);
         }
         CaffeLog.Info($"Opened lmdb {path}");
     }
@@ -93,12 +102,16 @@ internal sealed class LmdbDatabase : IDatabase
                 _transaction = owner._environment.BeginTransaction(TransactionBeginFlags.ReadOnly);
                 _database = _transaction.OpenDatabase(configuration: new DatabaseConfiguration { Flags = DatabaseOpenFlags.None });
                 _cursor = _transaction.CreateCursor(_database);
+                SeekToFirst();
             }
-            catch (LightningException e)
+            catch (Exception e) when (e is LightningException or DatabaseException)
             {
-                throw new DatabaseException(owner.Path, null, $"cannot read the LMDB database ({Describe(e)}).", e);
+                _cursor?.Dispose();
+                _database?.Dispose();
+                _transaction?.Dispose();
+                if (e is DatabaseException) throw;
+                throw new DatabaseException(owner.Path, null, $"cannot read the LMDB database ({Describe((LightningException)e)}).", e);
             }
-            SeekToFirst();
         }
 
         public bool Valid { get; private set; }

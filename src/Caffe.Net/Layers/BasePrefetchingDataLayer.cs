@@ -65,9 +65,17 @@ public abstract class BasePrefetchingDataLayer(LayerParameter param) : Layer(par
             throw new LayerException(Name, Type, $"transform_param: {e.Message}", e);
         }
         var resources = new List<IDisposable>();
-        DataLayerSetUp(top, resources);
+        try
+        {
+            DataLayerSetUp(top, resources);
+            if (PrefetchCount < 1) throw Error($"prefetch must be at least 1, got {PrefetchCount}.");
+        }
+        catch
+        {
+            for (int i = resources.Count - 1; i >= 0; i--) resources[i].Dispose();
+            throw;
+        }
         int count = PrefetchCount;
-        if (count < 1) throw Error($"prefetch must be at least 1, got {count}.");
         var state = new PrefetchState(count, resources);
         for (int i = 0; i < count; i++)
         {

@@ -21,6 +21,8 @@ public static class Program
         UpgradeNetProtoTextCommand.Create,
         UpgradeNetProtoBinaryCommand.Create,
         UpgradeSolverProtoTextCommand.Create,
+        TimeCommand.Create,
+        InspectCommand.Create,
         ConvertImagesetCommand.Create,
         ComputeImageMeanCommand.Create,
         ConvertMnistDataCommand.Create,

@@ -101,7 +101,8 @@ public sealed partial class Net
                 needBackward |= paramNeedBackward;
                 layer.SetParamPropagateDown(paramId, paramNeedBackward);
             }
-            for (int paramId = 0; paramId < numParamBlobs; paramId++) AppendParam(layerParam, layerId, paramId);
+            // Caffe reads the specs from the layer's own copy here: layers such as BatchNorm add lr_mult 0 specs in setup.
+            for (int paramId = 0; paramId < numParamBlobs; paramId++) AppendParam(layer.Param, layerId, paramId);
 
             _layerNeedBackward.Add(needBackward);
             if (needBackward)

@@ -3,18 +3,31 @@ namespace Caffe;
 public sealed partial class Net
 {
     /// <summary>
-    /// Copies trained weights by layer name from a .caffemodel (binary, V1 or V2) or a .h5 file (pycaffe
-    /// <c>net.copy_from</c>). Layers absent from this net are ignored; a matching layer must have the same
-    /// number of blobs with the same shapes (legacy 4-D shapes match their N-d equivalents).
+    /// Copies trained weights by layer name from a .caffemodel (binary, V1 or V2) or, when the name ends in
+    /// ".h5", from an HDF5 file through <see cref="LoadHdf5"/> (pycaffe <c>net.copy_from</c>, Caffe's
+    /// <c>CopyTrainedLayersFrom</c>). Layers absent from this net are ignored; a matching layer must have the
+    /// same number of blobs with the same shapes (legacy 4-D shapes match their N-d equivalents).
     /// </summary>
     public void CopyFrom(string weightsPath)
     {
+        if (weightsPath.EndsWith(".h5", StringComparison.Ordinal))
+        {
+            LoadHdf5(weightsPath);
+            return;
+        }
+        // The parsed file is the only copy of the weights besides the net's own blobs; it is dropped on return.
         CopyFrom(ProtoIO.ReadNetParamsFromBinaryFile(weightsPath), weightsPath);
     }
 
     /// <summary>Copies trained weights by layer name from a parsed net (Caffe's <c>CopyTrainedLayersFrom</c>).</summary>
     public void CopyFrom(NetParameter trained, string source = "<NetParameter>")
     {
+        if (trained.Layers.Count > 0)
+        {
+            // Caffe only reads `layer`; V1 `layers` must have been upgraded, or their weights would be skipped silently.
+            throw new ModelFormatException(source,
+                $"holds {trained.Layers.Count} V1 'layers' entries that were not upgraded to 'layer'; no weights can be copied.");
+        }
         foreach (LayerParameter sourceLayer in trained.Layer)
         {
             int target = _layerNames.IndexOf(sourceLayer.Name);
@@ -33,18 +46,18 @@ public sealed partial class Net
             for (int j = 0; j < targetBlobs.Count; j++)
             {
                 BlobProto proto = sourceLayer.Blobs[j];
-                if (!targetBlobs[j].ShapeEquals(proto))
-                {
-                    throw new LayerException(sourceLayer.Name, _layers[target].Type,
-                        $"cannot copy param {j} weights from {source}: shape mismatch. Source param shape is " +
-                        $"{Blob.ShapeText(Blob.ShapeOf(proto))}; target param shape is {targetBlobs[j].ShapeString}. " +
-                        "To learn this layer's parameters from scratch rather than copying from a saved net, rename the layer.");
-                }
                 try
                 {
+                    if (!targetBlobs[j].ShapeEquals(proto))
+                    {
+                        throw new LayerException(sourceLayer.Name, _layers[target].Type,
+                            $"cannot copy param {j} weights from {source}: shape mismatch. Source param shape is " +
+                            $"{Blob.ShapeText(Blob.ShapeOf(proto))}; target param shape is {targetBlobs[j].ShapeString}. " +
+                            "To learn this layer's parameters from scratch rather than copying from a saved net, rename the layer.");
+                    }
                     targetBlobs[j].FromProto(proto, reshape: false);
                 }
-                catch (ArgumentException e)
+                catch (Exception e) when (e is ArgumentException or FormatException)
                 {
                     throw new LayerException(sourceLayer.Name, _layers[target].Type,
                         $"param {j} in {source} is inconsistent: {e.Message}", e);
@@ -90,6 +103,18 @@ public sealed partial class Net
         return param;
     }
 
-    /// <summary>Writes the weights as a binary .caffemodel (pycaffe <c>net.save</c>); the file appears complete or not at all.</summary>
-    public void Save(string path) => ProtoIO.WriteProtoToBinaryFile(ToProto(), path);
+    /// <summary>
+    /// Writes the weights as a binary .caffemodel (pycaffe <c>net.save</c>); the file appears complete or not at
+    /// all. Weights over protobuf's 2 GB limit are refused before anything is built: use <see cref="SaveHdf5"/>.
+    /// </summary>
+    public void Save(string path)
+    {
+        long bytes = 0;
+        foreach (Layer layer in _layers)
+        {
+            foreach (Blob blob in layer.Blobs) bytes += (long)blob.Count * sizeof(float);
+        }
+        ProtoIO.CheckBinaryProtoSize(bytes, path, write: true);
+        ProtoIO.WriteProtoToBinaryFile(ToProto(), path);
+    }
 }

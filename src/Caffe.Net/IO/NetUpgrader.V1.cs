@@ -60,7 +60,7 @@ public static partial class NetUpgrader
     /// Upgrades a V1 net to the current format: every entry of <c>layers</c> becomes an entry of <c>layer</c>
     /// (<see cref="UpgradeV1LayerParameter"/>); all other net fields are kept.
     /// </summary>
-    /// <returns>A new net; <paramref name="v1Net"/> is not changed.</returns>
+    /// <returns>A new net that shares the weight blob protos of <paramref name="v1Net"/>, which is otherwise not changed.</returns>
     /// <exception cref="UpgradeException">
     /// The net uses both <c>layer</c> and <c>layers</c> (Caffe drops the <c>layer</c> entries), or a layer cannot
     /// be upgraded.
@@ -72,8 +72,11 @@ public static partial class NetUpgrader
             throw new UpgradeException(null, null,
                 $"the net has both current 'layer' entries ({v1Net.Layer.Count}, the first named '{v1Net.Layer[0].Name}') " +
                 $"and deprecated V1 'layers' entries ({v1Net.Layers.Count}); write every layer as 'layer {{ ... }}'.");
+        // Clone everything but the V1 layers: their blobs hold the weights, which are moved, not copied.
+        V1LayerParameter[] v1Layers = [.. v1Net.Layers];
+        v1Net.Layers.Clear();
         NetParameter net = v1Net.Clone();
-        net.Layers.Clear();
+        v1Net.Layers.AddRange(v1Layers);
         for (int i = 0; i < v1Net.Layers.Count; i++)
         {
             V1LayerParameter v1Layer = v1Net.Layers[i];
@@ -89,7 +92,8 @@ public static partial class NetUpgrader
     /// Upgrades one V1 layer: the enum type becomes its type string (<see cref="UpgradeV1LayerType"/>);
     /// <c>param</c> names, <c>blob_share_mode</c>, <c>blobs_lr</c> and <c>weight_decay</c> become the
     /// <c>name</c>, <c>share_mode</c>, <c>lr_mult</c> and <c>decay_mult</c> of one <c>param { }</c> per blob;
-    /// bottoms, tops, name, include/exclude rules, blobs, loss weights and every <c>*_param</c> are copied.
+    /// bottoms, tops, name, include/exclude rules, loss weights and every <c>*_param</c> are copied; the weight
+    /// blob protos are shared with <paramref name="v1Layer"/>, not copied.
     /// </summary>
     /// <exception cref="UpgradeException">
     /// The layer still holds a V0 <c>layer</c> field, or its type or a share mode is not a known enum value.
@@ -112,7 +116,8 @@ public static partial class NetUpgrader
                 throw new UpgradeException(null, v1Layer.Name, UnknownV1TypeMessage(v1Layer.Type));
             layer.Type = type;
         }
-        layer.Blobs.AddRange(v1Layer.Blobs.Select(b => b.Clone()));
+        // Shared, not cloned: a caffemodel's weights must not be held twice while it is upgraded.
+        layer.Blobs.AddRange(v1Layer.Blobs);
 
         ParamSpec Spec(int i)
         {

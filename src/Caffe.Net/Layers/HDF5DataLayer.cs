@@ -102,10 +102,21 @@ public sealed class HDF5DataLayer(LayerParameter param) : Layer(param)
         CaffeLog.Debug($"Loading HDF5 file: {path}");
         string[] names = [.. Param.Top];
         if (names.Length != top.Count) throw Error($"{top.Count} tops but {names.Length} top names.");
-        NdArray[] arrays;
+        var arrays = new NdArray[names.Length];
         try
         {
-            arrays = Hdf5Arrays.Read(path, names);
+            using Hdf5Reader reader = Hdf5Reader.Open(path);
+            for (int i = 0; i < names.Length; i++)
+            {
+                if (!reader.DatasetExists(names[i]))
+                {
+                    throw new ModelFormatException(path, $"failed to find HDF5 dataset '{names[i]}' " +
+                        $"(the file has: {string.Join(", ", reader.DatasetNames(""))}).");
+                }
+                arrays[i] = reader.ReadArray(names[i]);
+                if (arrays[i].NumAxes < 1)
+                    throw new ModelFormatException(path, $"dataset '{names[i]}' is a scalar; rows need at least 1 axis.");
+            }
         }
         catch (Exception e) when (e is IOException or ModelFormatException)
         {

@@ -68,11 +68,10 @@ public sealed class HDF5OutputLayer(LayerParameter param) : Layer(param)
         _labels.AddRange(bottom[1].Data);
         _rows += bottom[0].ShapeAt(0);
         CaffeLog.Info($"Saving HDF5 file {FileName}");
-        Hdf5Arrays.Write(FileName,
-        [
-            (DataDatasetName, new NdArray([.. _data], [_rows, .. _dataShape])),
-            (LabelDatasetName, new NdArray([.. _labels], [_rows, .. _labelShape])),
-        ]);
+        var writer = new Hdf5Writer();
+        writer.AddFloats(DataDatasetName, _data.ToArray(), [_rows, .. _dataShape]);
+        writer.AddFloats(LabelDatasetName, _labels.ToArray(), [_rows, .. _labelShape]);
+        writer.Write(FileName);
         CaffeLog.Info($"Successfully saved {bottom[0].ShapeAt(0)} rows");
     }
 

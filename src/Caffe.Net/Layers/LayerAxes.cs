@@ -13,7 +13,7 @@ internal static class LayerAxes
         if (axis < -numAxes || axis >= numAxes)
         {
             throw new LayerException(layer.Name, layer.Type,
-                $"{field} {axis} is out of range for a bottom with {numAxes} axes (shape {blob.ShapeString}); " +
+                $"{field} {axis} is out of range for the {numAxes}-D bottom of shape ({Blob.ShapeText(blob.Shape)}); " +
                 $"expected a value in [{-numAxes}, {numAxes}).");
         }
         return axis < 0 ? axis + numAxes : axis;
@@ -28,7 +28,7 @@ internal static class LayerAxes
         if (axis >= (uint)blob.NumAxes)
         {
             throw new LayerException(layer.Name, layer.Type,
-                $"{field} {axis} is out of range for a bottom with {blob.NumAxes} axes (shape {blob.ShapeString}); " +
+                $"{field} {axis} is out of range for the {blob.NumAxes}-D bottom of shape ({Blob.ShapeText(blob.Shape)}); " +
                 $"expected a value in [0, {blob.NumAxes}).");
         }
         return (int)axis;

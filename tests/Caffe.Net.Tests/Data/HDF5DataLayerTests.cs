@@ -184,7 +184,8 @@ public sealed class HDF5DataLayerTests
         Blob label = TestBlobs.Gaussian([3]);
         output.SetUp([data, label], []);
         output.Forward([data, label], []);
-        NdArray[] arrays = Hdf5Arrays.Read(file, ["data", "label"]);
+        using Hdf5Reader reader = Hdf5Reader.Open(file);
+        NdArray[] arrays = [reader.ReadArray("data"), reader.ReadArray("label")];
         CollectionAssert.AreEqual(new[] { 3, 7, 1, 1 }, arrays[0].Shape.ToArray());
         CollectionAssert.AreEqual(new[] { 3, 1, 1, 1 }, arrays[1].Shape.ToArray());
         CollectionAssert.AreEqual(data.Data.ToArray(), arrays[0].Data);

@@ -1,0 +1,141 @@
+namespace Caffe.Tests.Layers;
+
+[TestClass]
+public sealed class ReLULayerTests
+{
+    private Blob _bottom = null!;
+    private Blob _top = null!;
+
+    [TestInitialize]
+    public void SetUp()
+    {
+        Rng.SetRandomSeed(1701);
+        _bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
+        _top = new Blob();
+    }
+
+    [TestMethod]
+    public void ForwardKeepsPositivesAndZeroesNegatives()
+    {
+        var layer = new ReLULayer(TestBlobs.Param("type: 'ReLU'"));
+        layer.SetUp([_bottom], [_top]);
+        layer.Forward([_bottom], [_top]);
+        CollectionAssert.AreEqual(_bottom.Shape.ToArray(), _top.Shape.ToArray());
+        for (int i = 0; i < _bottom.Count; i++)
+        {
+            Assert.IsGreaterThanOrEqualTo(0f, _top.Data[i]);
+            Assert.IsTrue(_top.Data[i] == 0 || _top.Data[i] == _bottom.Data[i]);
+            Assert.AreEqual(MathF.Max(_bottom.Data[i], 0), _top.Data[i]);
+        }
+    }
+
+    [TestMethod]
+    public void ForwardWithNegativeSlope()
+    {
+        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.01 }"));
+        layer.SetUp([_bottom], [_top]);
+        layer.Forward([_bottom], [_top]);
+        for (int i = 0; i < _bottom.Count; i++)
+        {
+            float x = _bottom.Data[i];
+            Assert.AreEqual(x >= 0 ? x : x * 0.01f, _top.Data[i], 1e-7f);
+        }
+    }
+
+    [TestMethod]
+    public void HandComputedForwardAndBackward()
+    {
+        var bottom = TestBlobs.FromValues([1, 5], -2f, -0.5f, 0f, 1.5f, 3f);
+        var top = new Blob();
+        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.1 }"));
+        layer.SetUp([bottom], [top]);
+        layer.Forward([bottom], [top]);
+        CollectionAssert.AreEqual(new[] { -0.2f, -0.05f, 0f, 1.5f, 3f }, top.Data.ToArray());
+        new[] { 1f, 2f, 3f, 4f, 5f }.CopyTo(top.Diff);
+        layer.Backward([top], [true], [bottom]);
+        // x = 0 takes the slope: Caffe's (x > 0) + slope · (x <= 0).
+        CollectionAssert.AreEqual(new[] { 0.1f, 0.2f, 0.3f, 4f, 5f }, bottom.Diff.ToArray());
+    }
+
+    [TestMethod]
+    public void BackwardSkipsBottomWithoutPropagateDown()
+    {
+        var layer = new ReLULayer(TestBlobs.Param("type: 'ReLU'"));
+        layer.SetUp([_bottom], [_top]);
+        layer.Forward([_bottom], [_top]);
+        _top.Diff.Fill(1);
+        _bottom.Diff.Fill(7);
+        layer.Backward([_top], [false], [_bottom]);
+        Assert.IsTrue(_bottom.Diff.ToArray().All(v => v == 7));
+    }
+
+    [TestMethod]
+    public void InPlaceMatchesSeparateTop()
+    {
+        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.01 }"));
+        layer.SetUp([_bottom], [_top]);
+        layer.Forward([_bottom], [_top]);
+        Rng.SetRandomSeed(3);
+        Rng.FillGaussian(_top.Diff, 0, 1);
+        layer.Backward([_top], [true], [_bottom]);
+
+        var blob = new Blob(_bottom.Shape);
+        blob.CopyFrom(_bottom);
+        var inPlace = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.01 }"));
+        inPlace.SetUp([blob], [blob]);
+        inPlace.Forward([blob], [blob]);
+        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
+        _top.Diff.CopyTo(blob.Diff);
+        inPlace.Backward([blob], [true], [blob]);
+        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
+    }
+
+    [TestMethod]
+    public void LargeBlobUsesTheSameFormula()
+    {
+        // Large enough to be split over threads.
+        Blob bottom = TestBlobs.Gaussian([4, 16, 32, 32]);
+        var top = new Blob();
+        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.2 }"));
+        layer.SetUp([bottom], [top]);
+        layer.Forward([bottom], [top]);
+        Rng.FillGaussian(top.Diff, 0, 1);
+        layer.Backward([top], [true], [bottom]);
+        for (int i = 0; i < bottom.Count; i++)
+        {
+            float x = bottom.Data[i];
+            Assert.AreEqual(x > 0 ? x : 0.2f * x, top.Data[i]);
+            Assert.AreEqual(top.Diff[i] * (x > 0 ? 1f : 0.2f), bottom.Diff[i]);
+        }
+    }
+
+    [TestMethod]
+    public void Gradient()
+    {
+        var layer = new ReLULayer(TestBlobs.Param("type: 'ReLU'"));
+        new GradientChecker(1e-2f, 1e-3f, 1701, 0f, 0.01f).CheckGradientEltwise(layer, [_bottom], [_top]);
+    }
+
+    [TestMethod]
+    public void GradientWithNegativeSlope()
+    {
+        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.01 }"));
+        new GradientChecker(1e-2f, 1e-3f, 1701, 0f, 0.01f).CheckGradientEltwise(layer, [_bottom], [_top]);
+    }
+
+    [TestMethod]
+    public void RegistryCreatesIt()
+    {
+        Layer layer = LayerRegistry.CreateLayer(TestBlobs.Param("name: 'relu1' type: 'ReLU'"));
+        Assert.IsInstanceOfType<ReLULayer>(layer);
+        Assert.AreEqual("ReLU", layer.Type);
+    }
+
+    [TestMethod]
+    public void WrongBlobCountsAreRejected()
+    {
+        var layer = new ReLULayer(TestBlobs.Param("name: 'relu' type: 'ReLU'"));
+        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom, new Blob(2)], [_top]));
+        Assert.Contains("bottom", e.Message);
+    }
+}

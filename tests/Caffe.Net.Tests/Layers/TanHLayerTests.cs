@@ -1,0 +1,80 @@
+namespace Caffe.Tests.Layers;
+
+[TestClass]
+public sealed class TanHLayerTests
+{
+    private Blob _bottom = null!;
+    private Blob _top = null!;
+
+    [TestInitialize]
+    public void SetUp()
+    {
+        Rng.SetRandomSeed(1701);
+        _bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
+        _top = new Blob();
+    }
+
+    [TestMethod]
+    public void ForwardIsTheHyperbolicTangent()
+    {
+        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        layer.SetUp([_bottom], [_top]);
+        layer.Forward([_bottom], [_top]);
+        for (int i = 0; i < _bottom.Count; i++)
+        {
+            double e2x = Math.Exp(2 * _bottom.Data[i]);
+            Assert.AreEqual((e2x - 1) / (e2x + 1), _top.Data[i], 1e-6);
+        }
+    }
+
+    [TestMethod]
+    public void BackwardUsesTheTopData()
+    {
+        var bottom = TestBlobs.FromValues([3], 0f, 0.5f, -2f);
+        var top = new Blob();
+        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        layer.SetUp([bottom], [top]);
+        layer.Forward([bottom], [top]);
+        new[] { 3f, 1f, -1f }.CopyTo(top.Diff);
+        layer.Backward([top], [true], [bottom]);
+        Assert.AreEqual(3f, bottom.Diff[0]);
+        for (int i = 0; i < 3; i++)
+            Assert.AreEqual(top.Diff[i] * (1 - top.Data[i] * top.Data[i]), bottom.Diff[i], 1e-7f);
+    }
+
+    [TestMethod]
+    public void InPlaceMatchesSeparateTop()
+    {
+        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        layer.SetUp([_bottom], [_top]);
+        layer.Forward([_bottom], [_top]);
+        Rng.FillGaussian(_top.Diff, 0, 1);
+        layer.Backward([_top], [true], [_bottom]);
+
+        var blob = new Blob(_bottom.Shape);
+        blob.CopyFrom(_bottom);
+        layer.Forward([blob], [blob]);
+        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
+        _top.Diff.CopyTo(blob.Diff);
+        layer.Backward([blob], [true], [blob]);
+        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
+    }
+
+    [TestMethod]
+    public void Gradient()
+    {
+        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        new GradientChecker(1e-2f, 1e-3f).CheckGradientEltwise(layer, [_bottom], [_top]);
+    }
+
+    [TestMethod]
+    public void RegistryCreatesIt() =>
+        Assert.IsInstanceOfType<TanHLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'TanH'")));
+
+    [TestMethod]
+    public void MissingBottomIsRejected()
+    {
+        var layer = new TanHLayer(TestBlobs.Param("name: 't' type: 'TanH'"));
+        Assert.ThrowsExactly<LayerException>(() => layer.SetUp([], [_top]));
+    }
+}

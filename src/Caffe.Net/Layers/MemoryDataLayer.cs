@@ -149,7 +149,8 @@ public sealed class MemoryDataLayer(LayerParameter param) : Layer(param)
         if (_data == null || _labels == null) throw Error("MemoryDataLayer needs to be initialized by calling Reset (or Net.SetInputArrays).");
         if (_n % BatchSize != 0) throw Error($"the {_n} items set are not a multiple of batch size {BatchSize}.");
         top[0].Reshape(BatchSize, Channels, Height, Width);
-        top[1].Reshape(BatchSize);
+        // Caffe shapes the labels (N) at setup but (N, 1, 1, 1) in forward; both are kept.
+        top[1].Reshape(BatchSize, 1, 1, 1);
         int size = ItemSize;
         _data.AsSpan(_pos * size, BatchSize * size).CopyTo(top[0].Data);
         _labels.AsSpan(_pos, BatchSize).CopyTo(top[1].Data);

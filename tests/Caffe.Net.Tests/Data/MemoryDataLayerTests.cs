@@ -42,6 +42,7 @@ public sealed class MemoryDataLayerTests
         {
             int batch = i % Batches;
             layer.Forward([], [data, label]);
+            CollectionAssert.AreEqual(new[] { BatchSize, 1, 1, 1 }, label.Shape.ToArray());
             for (int j = 0; j < data.Count; j++) Assert.AreEqual(sourceData[itemSize * BatchSize * batch + j], data.Data[j]);
             for (int j = 0; j < label.Count; j++) Assert.AreEqual(labelData[BatchSize * batch + j], label.Data[j]);
         }

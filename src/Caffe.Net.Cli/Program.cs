@@ -23,6 +23,8 @@ public static class Program
         UpgradeSolverProtoTextCommand.Create,
         TimeCommand.Create,
         InspectCommand.Create,
+        DrawNetCommand.Create,
+        ExtractFeaturesCommand.Create,
         ConvertImagesetCommand.Create,
         ComputeImageMeanCommand.Create,
         ConvertMnistDataCommand.Create,

@@ -127,58 +127,6 @@ public static class DatumIO
         return true;
     }
 
-    /// <summary>
-    /// pycaffe <c>caffe.io.datum_to_array</c>: the datum's values as a C×H×W array (from <c>data</c> bytes,
-    /// else <c>float_data</c>; encoded datums are decoded natively).
-    /// </summary>
-    public static NdArray ToArray(Datum datum)
-    {
-        if (datum.Encoded)
-        {
-            datum = datum.Clone();
-            DecodeDatum(datum);
-        }
-        CheckConsistent(datum, "<datum>", "");
-        var array = new NdArray(datum.Channels, datum.Height, datum.Width);
-        if (datum.Data.Length > 0)
-        {
-            ReadOnlySpan<byte> bytes = datum.Data.Span;
-            for (int i = 0; i < bytes.Length; i++) array.Data[i] = bytes[i];
-        }
-        else
-        {
-            datum.FloatData.CopyTo(array.Data, 0);
-        }
-        return array;
-    }
-
-    /// <summary>
-    /// pycaffe <c>caffe.io.array_to_datum</c>: a C×H×W array becomes a datum, as bytes in <c>data</c> when
-    /// <paramref name="asBytes"/> (numpy uint8 arrays) or as <c>float_data</c> otherwise.
-    /// </summary>
-    public static Datum FromArray(NdArray array, int label = 0, bool asBytes = false)
-    {
-        if (array.NumAxes != 3) throw new ArgumentException($"Incorrect array shape ({string.Join(", ", array.Shape)}): a datum holds a C×H×W array.");
-        var datum = new Datum { Channels = array.Shape[0], Height = array.Shape[1], Width = array.Shape[2], Label = label };
-        if (asBytes)
-        {
-            var bytes = new byte[array.Count];
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                float v = array.Data[i];
-                if (v < 0 || v > 255 || v != MathF.Floor(v))
-                    throw new ArgumentException($"Value {v} at index {i} is not a byte (0-255); use float_data (asBytes: false).");
-                bytes[i] = (byte)v;
-            }
-            datum.Data = ByteString.CopyFrom(bytes);
-        }
-        else
-        {
-            datum.FloatData.Add(array.Data);
-        }
-        return datum;
-    }
-
     private static bool MatchesExtension(string path, string encoding)
     {
         string extension = Path.GetExtension(path).TrimStart('.').ToLowerInvariant();

@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Text;
 using LightningDB;
 
@@ -16,10 +14,13 @@ internal sealed class LmdbDatabase : IDatabase
     private const long WriteMapSize = 1L << 40;
     private const int NotFound = -30798;
 
+    private const string MissingLibraryMessage =
+        "the LMDB native library could not be loaded: install Debian's liblmdb0 (scripts/setup does).";
+
     private readonly LightningEnvironment _environment;
     private readonly bool _readOnly;
 
-    static LmdbDatabase() => NativeLmdb.EnsureResolver();
+    static LmdbDatabase() => LmdbNative.EnsureResolver();
 
     public LmdbDatabase(string path, DbMode mode)
     {
@@ -50,7 +51,7 @@ internal sealed class LmdbDatabase : IDatabase
         }
         catch (DllNotFoundException e)
         {
-            throw new DatabaseException(path, null, NativeLmdb.MissingLibraryMessage, e);
+            throw new DatabaseException(path, null, MissingLibraryMessage, e);
         }
         // LightningDB's finalizer throws (and so kills the process) for an environment nobody disposed; an
         // IDatabase that is never disposed leaks its memory map instead.
@@ -66,7 +67,7 @@ internal sealed class LmdbDatabase : IDatabase
             _environment.Dispose();
             throw new DatabaseException(path, null, e is LightningException le
                 ? $"cannot open the LMDB database ({Describe(le)})."
-                : NativeLmdb.MissingLibraryMessage, e);
+                : MissingLibraryMessage, e);
         }
         CaffeLog.Info($"Opened lmdb {path}");
     }
@@ -176,47 +177,5 @@ internal sealed class LmdbDatabase : IDatabase
         }
 
         public void Dispose() => _pending.Clear();
-    }
-}
-
-/// <summary>
-/// Points LightningDB's native "lmdb" at a library that loads here. The liblmdb.so its package ships needs
-/// glibc 2.38 and fails on Debian 12; Debian's own is liblmdb.so.0 (package liblmdb0), and liblmdb.so
-/// only comes with liblmdb-dev.
-/// </summary>
-internal static class NativeLmdb
-{
-    private static readonly object Gate = new();
-    private static bool _installed;
-
-    public const string MissingLibraryMessage =
-        "the LMDB native library could not be loaded: install Debian's liblmdb0 (scripts/setup does).";
-
-    public static void EnsureResolver()
-    {
-        lock (Gate)
-        {
-            if (_installed) return;
-            _installed = true;
-            try
-            {
-                NativeLibrary.SetDllImportResolver(typeof(LightningEnvironment).Assembly, Resolve);
-            }
-            catch (InvalidOperationException)
-            {
-                // The host application installed its own resolver for LightningDB: respect it.
-            }
-        }
-    }
-
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
-    {
-        if (name != "lmdb") return IntPtr.Zero;
-        if (NativeLibrary.TryLoad(name, assembly, searchPath, out IntPtr handle)) return handle;
-        foreach (string candidate in new[] { "liblmdb.so.0", "liblmdb.so" })
-        {
-            if (NativeLibrary.TryLoad(candidate, out handle)) return handle;
-        }
-        return IntPtr.Zero;
     }
 }

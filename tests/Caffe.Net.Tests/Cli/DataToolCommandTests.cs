@@ -66,7 +66,7 @@ public sealed class DataToolCommandTests
             Assert.IsFalse(datum.Encoded);
             Assert.AreEqual(i + 3, datum.Label);
             CollectionAssert.AreEqual(new[] { 3, images[i].Shape[0], images[i].Shape[1] }, new[] { datum.Channels, datum.Height, datum.Width });
-            NdArray chw = DatumIO.ToArray(datum);
+            NdArray chw = Caffe.IO.DatumToArray(datum);
             for (int c = 0; c < 3; c++)
                 for (int h = 0; h < datum.Height; h++)
                     for (int w = 0; w < datum.Width; w++)

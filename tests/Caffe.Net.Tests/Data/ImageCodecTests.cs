@@ -103,7 +103,7 @@ public sealed class ImageCodecTests
             for (int h = 0; h < 2; h++)
                 for (int w = 0; w < 3; w++)
                     Assert.AreEqual((byte)image[h, w, c], datum.Data[(c * 2 + h) * 3 + w]);
-        NdArray back = DatumIO.ToArray(datum);
+        NdArray back = Caffe.IO.DatumToArray(datum);
         Assert.AreEqual(image[1, 2, 0], back[0, 1, 2]);
     }
 
@@ -117,23 +117,6 @@ public sealed class ImageCodecTests
         Assert.AreEqual(6, datum.Label);
         Assert.AreEqual(DatumIO.ImageToDatum(image, 6), datum);
         Assert.IsFalse(DatumIO.DecodeDatum(datum), "already raw");
-    }
-
-    [TestMethod]
-    public void ArraysToDatumsAndBack()
-    {
-        var array = new NdArray(2, 1, 2);
-        array.Data[1] = 200;
-        array.Data[3] = 7;
-        Datum bytes = DatumIO.FromArray(array, 1, asBytes: true);
-        Assert.AreEqual(4, bytes.Data.Length);
-        CollectionAssert.AreEqual(array.Data, DatumIO.ToArray(bytes).Data);
-        array.Data[0] = 0.5f;
-        Datum floats = DatumIO.FromArray(array);
-        Assert.AreEqual(4, floats.FloatData.Count);
-        CollectionAssert.AreEqual(array.Data, DatumIO.ToArray(floats).Data);
-        Assert.ThrowsExactly<ArgumentException>(() => DatumIO.FromArray(array, asBytes: true));
-        Assert.ThrowsExactly<ArgumentException>(() => DatumIO.FromArray(new NdArray(4)));
     }
 
     [TestMethod]

@@ -25,6 +25,9 @@ public static class Program
         InspectCommand.Create,
         DrawNetCommand.Create,
         ExtractFeaturesCommand.Create,
+        ConvertImagesetCommand.Create,
+        ComputeImageMeanCommand.Create,
+        ConvertMnistDataCommand.Create,
     ];
 
     /// <summary>Entry point of the <c>caffe</c> executable.</summary>

@@ -13,7 +13,7 @@ public abstract class DbWriter : IDisposable
 {
     /// <summary>
     /// Creates a new database of the given backend at <paramref name="path"/> (Caffe's <c>db::GetDB(backend)->Open(path, NEW)</c>).
-    /// Backend "lmdb" is supported; "leveldb" is not yet (Caffe.Net reads LevelDB databases but does not write them).
+    /// Backends: "lmdb" and "leveldb".
     /// </summary>
     /// <exception cref="IOException">The path already exists (Caffe refuses to overwrite a database).</exception>
     public static DbWriter Create(string backend, string path)
@@ -23,8 +23,7 @@ public abstract class DbWriter : IDisposable
         return backend.ToLowerInvariant() switch
         {
             "lmdb" => new LmdbWriter(path),
-            "leveldb" => throw new CaffeException(
-                $"Writing LevelDB databases is not supported; write '{path}' as lmdb (or as .npy with extract_features --format npy)."),
+            "leveldb" => new LevelDbWriter(path),
             _ => throw new ArgumentException($"Unknown database backend '{backend}' (known: lmdb, leveldb)."),
         };
     }

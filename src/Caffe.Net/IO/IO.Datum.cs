@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using SkiaSharp;
 
 namespace Caffe;
 
@@ -76,32 +75,20 @@ public static partial class IO
 
     private static NdArray DecodeDatum(ReadOnlySpan<byte> encoded)
     {
-        using var data = SKData.CreateCopy(encoded);
-        using SKCodec? codec = SKCodec.Create(data)
-            ?? throw new ArgumentException("The encoded Datum could not be decoded (not a PNG, JPEG, BMP, GIF or WebP image, or corrupt).");
-        int height = codec.Info.Height, width = codec.Info.Width;
-        bool gray = IsGrayscale(codec.Info.ColorType);
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
-        SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result != SKCodecResult.Success)
-            throw new ArgumentException($"The encoded Datum could not be decoded ({result}).");
-        ReadOnlySpan<byte> pixels = bitmap.GetPixelSpan();
-        int channels = gray ? 1 : 3;
-        var array = new NdArray(channels, height, width);
-        int plane = height * width;
-        for (int p = 0; p < plane; p++)
+        NdArray image;
+        try
         {
-            if (gray)
-            {
-                array.Data[p] = pixels[4 * p];
-                continue;
-            }
-            // Caffe decodes with OpenCV: channel 0 is blue.
-            array.Data[p] = pixels[4 * p + 2];
-            array.Data[plane + p] = pixels[4 * p + 1];
-            array.Data[2 * plane + p] = pixels[4 * p];
+            // Caffe decodes with OpenCV: BGR, or 1 channel for a gray image (ImageCodec's native mode).
+            image = ImageCodec.Decode(encoded, ImageColorMode.Native, "encoded Datum");
         }
+        catch (ModelFormatException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+        int height = image.Shape[0], width = image.Shape[1], channels = image.Shape[2];
+        var array = new NdArray(channels, height, width);
+        for (int p = 0; p < height * width; p++)
+            for (int c = 0; c < channels; c++) array.Data[c * height * width + p] = image.Data[p * channels + c];
         return array;
     }
 }

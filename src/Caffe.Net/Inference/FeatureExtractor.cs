@@ -65,9 +65,9 @@ public static class FeatureExtractor
     }
 
     /// <summary>
-    /// What <c>extract_features</c> writes: for each blob a new database (<paramref name="backend"/> "lmdb") holding one
+    /// What <c>extract_features</c> writes: for each blob a new database (<paramref name="backend"/> "lmdb" or "leveldb") holding one
     /// <see cref="Datum"/> per item — channels 1, height = the item's value count, width 1, the values in
-    /// <c>float_data</c> — under the keys "0", "1", ... (decimal, so LMDB's byte order sorts "10" before "2", as Caffe's).
+    /// <c>float_data</c> — under the keys "0", "1", ... (decimal, so the byte order of LMDB and LevelDB sorts "10" before "2", as Caffe's).
     /// </summary>
     public static void ExtractToDb(Net net, IReadOnlyList<string> blobNames, IReadOnlyList<string> dbPaths, int numBatches,
                                    string backend = "lmdb", Action<int>? beforeBatch = null)

@@ -94,7 +94,21 @@ public sealed class FeatureExtractorTests
             CollectionAssert.AreEqual(ExpectedOut(int.Parse(key, System.Globalization.CultureInfo.InvariantCulture)), datum.FloatData.ToArray());
         }
         StringAssert.Contains(Assert.ThrowsExactly<IOException>(() => FeatureExtractor.ExtractToDb(net, ["out"], [db], 1)).Message, "already exists");
-        Assert.ThrowsExactly<CaffeException>(() => FeatureExtractor.ExtractToDb(net, ["out"], [Path.Combine(_dir, "x")], 1, "leveldb"));
+        string leveldb = Path.Combine(_dir, "out_leveldb");
+        FeatureExtractor.ExtractToDb(net, ["out"], [leveldb], 3, "leveldb", beforeBatch: batch => Feed(net, batch));
+        using (IDatabase written = Db.Open(leveldb, DataParameter.Types.DB.Leveldb, DbMode.Read))
+        using (IDbCursor cursor = written.NewCursor())
+        {
+            var keys = new List<string>();
+            for (; cursor.Valid; cursor.Next())
+            {
+                keys.Add(cursor.Key);
+                CollectionAssert.AreEqual(ExpectedOut(int.Parse(cursor.Key, System.Globalization.CultureInfo.InvariantCulture)),
+                    Datum.Parser.ParseFrom(cursor.Value).FloatData.ToArray());
+            }
+            CollectionAssert.AreEqual(new[] { "0", "1", "2", "3", "4", "5" }, keys);
+        }
+        Assert.ThrowsExactly<ArgumentException>(() => FeatureExtractor.ExtractToDb(net, ["out"], [Path.Combine(_dir, "x")], 1, "rocksdb"));
         Assert.IsFalse(Directory.EnumerateFileSystemEntries(_dir).Any(p => p.EndsWith(".tmp", StringComparison.Ordinal)), "no temporary left");
     }
 

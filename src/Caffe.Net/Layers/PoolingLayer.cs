@@ -9,7 +9,7 @@ namespace Caffe;
 /// size is Caffe's: ceil((size + 2 pad − kernel) / stride) + 1 (floor with <c>round_mode: FLOOR</c>), minus the
 /// last window when padding would make it start beyond the input. AVE divides by the window clipped to the
 /// padded input, padding included. MAX with two tops writes the argmax (the flat index within the plane, as a
-/// float) to the second. STOCHASTIC pooling is not implemented on CPU yet.
+/// float) to the second. STOCHASTIC pooling, GPU-only in BVLC Caffe, runs on the CPU here (see PoolingLayer.Stochastic.cs).
 /// </summary>
 public sealed partial class PoolingLayer(LayerParameter param) : Layer(param)
 {
@@ -140,6 +140,9 @@ public sealed partial class PoolingLayer(LayerParameter param) : Layer(param)
             case PoolingParameter.Types.PoolMethod.Ave:
                 ForEachPlane(planes, p => AveForward(input.Span.Slice(p * inSize, inSize), output.Span.Slice(p * outSize, outSize)));
                 break;
+            case PoolingParameter.Types.PoolMethod.Stochastic:
+                StochasticForward(bottom[0], top[0]);
+                break;
             default:
                 throw NotImplementedMethod();
         }
@@ -165,6 +168,9 @@ public sealed partial class PoolingLayer(LayerParameter param) : Layer(param)
                 break;
             case PoolingParameter.Types.PoolMethod.Ave:
                 ForEachPlane(planes, p => AveBackward(topDiff.Span.Slice(p * outSize, outSize), bottomDiff.Span.Slice(p * inSize, inSize)));
+                break;
+            case PoolingParameter.Types.PoolMethod.Stochastic:
+                StochasticBackward(top[0], bottom[0]);
                 break;
             default:
                 throw NotImplementedMethod();
@@ -261,5 +267,5 @@ public sealed partial class PoolingLayer(LayerParameter param) : Layer(param)
         value <= int.MaxValue ? (int)value : throw Error($"pooling_param.{field} = {value} is too large.");
 
     private LayerException NotImplementedMethod() =>
-        Error($"pooling method {Method} is not implemented on CPU yet (MAX and AVE are).");
+        Error($"unknown pooling method {Method} (MAX, AVE and STOCHASTIC are implemented).");
 }

@@ -359,14 +359,114 @@ public sealed class PoolingLayerTests
         }
     }
 
-    [TestMethod]
-    public void StochasticPoolingIsNotImplementedOnCpuYet()
+    // test_stochastic_pooling.cpp: bottom 2x3x6x5 uniform in [0.1, 1], kernel 3, stride 2.
+    private static (PoolingLayer Layer, Blob Bottom, Blob Top) Stochastic(Phase phase)
     {
-        var layer = Layer("kernel_size: 3 stride: 2 pool: STOCHASTIC");
-        layer.SetUp([_bottom], [_top]);
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([_bottom], [_top]));
-        StringAssert.Contains(e.Message, "pooling method Stochastic is not implemented on CPU yet");
-        Assert.AreEqual("pool", e.LayerName);
+        Rng.SetRandomSeed(1701);
+        LayerParameter param = TestBlobs.Param("name: 'pool' type: 'Pooling' pooling_param { kernel_size: 3 stride: 2 pool: STOCHASTIC }");
+        param.Phase = phase;
+        var layer = new PoolingLayer(param);
+        Blob bottom = TestBlobs.Uniform([2, 3, 6, 5], 0.1f, 1f), top = new();
+        layer.SetUp([bottom], [top]);
+        return (layer, bottom, top);
+    }
+
+    [TestMethod]
+    public void StochasticSetupShapesLikeMax()
+    {
+        (_, _, Blob top) = Stochastic(Phase.Train);
+        CollectionAssert.AreEqual(new[] { 2, 3, 3, 2 }, top.Shape.ToArray());
+    }
+
+    [TestMethod]
+    public void StochasticTrainPicksAnElementOfEachWindow()
+    {
+        (PoolingLayer layer, Blob bottom, Blob top) = Stochastic(Phase.Train);
+        layer.Forward([bottom], [top]);
+        for (int plane = 0; plane < 6; plane++)
+        {
+            for (int ph = 0; ph < 3; ph++)
+            {
+                for (int pw = 0; pw < 2; pw++)
+                {
+                    float value = top.Data[(plane * 3 + ph) * 2 + pw];
+                    Assert.IsTrue(value >= 0.1f);
+                    bool found = false;
+                    for (int h = ph * 2; h < Math.Min(ph * 2 + 3, 6); h++)
+                        for (int w = pw * 2; w < Math.Min(pw * 2 + 3, 5); w++)
+                            found |= bottom.Data[(plane * 6 + h) * 5 + w] == value;
+                    Assert.IsTrue(found, $"output {value} at plane {plane} ({ph}, {pw}) is not in its window");
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public void StochasticTrainSamplesInProportionToTheValues()
+    {
+        // One window [1, 3]: the second element must come out about 3/4 of the time.
+        LayerParameter param = TestBlobs.Param("type: 'Pooling' pooling_param { kernel_h: 1 kernel_w: 2 stride: 2 pool: STOCHASTIC }");
+        param.Phase = Phase.Train;
+        var layer = new PoolingLayer(param);
+        Blob bottom = TestBlobs.FromValues([1, 1, 1, 2], 1f, 3f), top = new();
+        layer.SetUp([bottom], [top]);
+        Rng.SetRandomSeed(7);
+        int threes = 0;
+        for (int i = 0; i < 4000; i++)
+        {
+            layer.Forward([bottom], [top]);
+            if (top.Data[0] == 3f) threes++;
+        }
+        Assert.AreEqual(0.75, threes / 4000.0, 0.03);
+    }
+
+    [TestMethod]
+    public void StochasticTestIsTheProbabilityWeightedAverage()
+    {
+        (PoolingLayer layer, Blob bottom, Blob top) = Stochastic(Phase.Test);
+        layer.Forward([bottom], [top]);
+        for (int plane = 0; plane < 6; plane++)
+        {
+            for (int ph = 0; ph < 3; ph++)
+            {
+                for (int pw = 0; pw < 2; pw++)
+                {
+                    double sum = 0, squares = 0, max = 0;
+                    for (int h = ph * 2; h < Math.Min(ph * 2 + 3, 6); h++)
+                    {
+                        for (int w = pw * 2; w < Math.Min(pw * 2 + 3, 5); w++)
+                        {
+                            float v = bottom.Data[(plane * 6 + h) * 5 + w];
+                            (sum, squares, max) = (sum + v, squares + v * v, Math.Max(max, v));
+                        }
+                    }
+                    float value = top.Data[(plane * 3 + ph) * 2 + pw];
+                    Assert.AreEqual(squares / sum, value, 1e-5);
+                    Assert.IsTrue(value <= max + 1e-6);
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public void StochasticTrainGradient()
+    {
+        (PoolingLayer layer, Blob bottom, Blob top) = Stochastic(Phase.Train);
+        new GradientChecker(1e-4f, 1e-2f).CheckGradient(layer, [bottom], [top]);
+    }
+
+    [TestMethod]
+    public void StochasticTestGradient()
+    {
+        (PoolingLayer layer, Blob bottom, Blob top) = Stochastic(Phase.Test);
+        new GradientChecker(1e-3f, 1e-2f).CheckGradientExhaustive(layer, [bottom], [top]);
+    }
+
+    [TestMethod]
+    public void StochasticRejectsPadding()
+    {
+        var e = Assert.ThrowsExactly<LayerException>(() => Layer("kernel_size: 3 stride: 2 pad: 1 pool: STOCHASTIC").SetUp([_bottom], [_top]));
+        StringAssert.Contains(e.Message, "padding is implemented only for average and max pooling");
     }
 
     [TestMethod]

@@ -6,7 +6,7 @@ internal static class TestData
     private static readonly Lazy<string> Root = new(FindRoot);
 
     /// <summary>The repository root (the folder holding Caffe.Net.sln).</summary>
-    public static string RepoRoot => System.IO.Path.GetDirectoryName(Root.Value)!;
+    public static string RepoRoot => System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(Root.Value)!)!;
 
     /// <summary>Absolute path of <paramref name="relative"/> under tests/data.</summary>
     public static string Path(string relative) => System.IO.Path.Combine(Root.Value, relative);

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Caffe;
 
@@ -21,9 +23,12 @@ public static class Im2Col
         var g = Geometry.Create("Im2ColCpu", channels, height, width, kernelH, kernelW, padH, padW,
             strideH, strideW, dilationH, dilationW, data.Length, col.Length);
         if (g.ColumnCount == 0 || channels == 0) return;
-        if (channels == 1 || (long)g.ColumnCount * g.KernelSize * channels < ParallelWork)
+        // One work item per (channel, kernel row): rows of the column buffer are independent, and
+        // there are enough items to balance even a 3-channel first layer.
+        int items = channels * kernelH;
+        if ((long)g.ColumnCount * g.KernelSize * channels < ParallelWork)
         {
-            for (int c = 0; c < channels; c++) g.Im2ColChannel(data, col, c);
+            for (int item = 0; item < items; item++) g.Im2ColRows(data, col, item / kernelH, item % kernelH);
             return;
         }
         unsafe
@@ -32,8 +37,9 @@ public static class Im2Col
             {
                 nint d = (nint)pData, cl = (nint)pCol;
                 int dataLength = data.Length, colLength = col.Length;
-                Parallel.For(0, channels, Options(channels), c =>
-                    g.Im2ColChannel(new ReadOnlySpan<float>((float*)d, dataLength), new Span<float>((float*)cl, colLength), c));
+                Parallel.For(0, items, Options(items), item =>
+                    g.Im2ColRows(new ReadOnlySpan<float>((float*)d, dataLength), new Span<float>((float*)cl, colLength),
+                        item / g.KernelH, item % g.KernelH));
             }
         }
     }
@@ -131,37 +137,40 @@ public static class Im2Col
             return (row, ow0, ow1, col0);
         }
 
-        public void Im2ColChannel(ReadOnlySpan<float> data, Span<float> col, int c)
+        /// <summary>The KernelW rows of the column buffer for channel c and kernel row kh.</summary>
+        public void Im2ColRows(ReadOnlySpan<float> data, Span<float> col, int c, int kh)
         {
             ReadOnlySpan<float> image = data.Slice(c * Height * Width, Height * Width);
-            for (int kh = 0; kh < KernelH; kh++)
+            for (int kw = 0; kw < KernelW; kw++)
             {
-                for (int kw = 0; kw < KernelW; kw++)
+                Span<float> dst = col.Slice(((c * KernelH + kh) * KernelW + kw) * ColumnCount, ColumnCount);
+                for (int oh = 0; oh < OutH; oh++)
                 {
-                    Span<float> dst = col.Slice(((c * KernelH + kh) * KernelW + kw) * ColumnCount, ColumnCount);
-                    for (int oh = 0; oh < OutH; oh++)
+                    Span<float> outRow = dst.Slice(oh * OutW, OutW);
+                    var (row, ow0, ow1, col0) = Tap(kh, kw, oh);
+                    if ((uint)row >= (uint)Height)
                     {
-                        Span<float> outRow = dst.Slice(oh * OutW, OutW);
-                        var (row, ow0, ow1, col0) = Tap(kh, kw, oh);
-                        if ((uint)row >= (uint)Height)
-                        {
-                            outRow.Clear();
-                            continue;
-                        }
-                        outRow[..ow0].Clear();
-                        outRow[ow1..].Clear();
-                        ReadOnlySpan<float> inRow = image.Slice(row * Width, Width);
-                        if (StrideW == 1)
-                        {
-                            inRow.Slice(col0 + ow0, ow1 - ow0).CopyTo(outRow[ow0..ow1]);
-                        }
-                        else
-                        {
-                            for (int ow = ow0, x = col0 + ow0 * StrideW; ow < ow1; ow++, x += StrideW) outRow[ow] = inRow[x];
-                        }
+                        outRow.Clear();
+                        continue;
                     }
+                    outRow[..ow0].Clear();
+                    outRow[ow1..].Clear();
+                    ReadOnlySpan<float> inRow = image.Slice(row * Width, Width);
+                    if (ow1 == ow0) continue; // this tap stays in the padding on every output column
+                    if (StrideW == 1) inRow.Slice(col0 + ow0, ow1 - ow0).CopyTo(outRow[ow0..ow1]);
+                    else Gather(inRow[(col0 + ow0 * StrideW)..], StrideW, outRow[ow0..ow1]);
                 }
             }
+        }
+
+        /// <summary>dst[i] = src[i * stride]; the caller guarantees the span covers the last index.</summary>
+        private static void Gather(ReadOnlySpan<float> src, int stride, Span<float> dst)
+        {
+            ref float from = ref MemoryMarshal.GetReference(src);
+            ref float to = ref MemoryMarshal.GetReference(dst);
+            if (dst.Length > 0 && (long)(dst.Length - 1) * stride >= src.Length)
+                throw new ArgumentOutOfRangeException(nameof(src));
+            for (int i = 0; i < dst.Length; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i * stride);
         }
 
         public void Col2ImChannel(ReadOnlySpan<float> col, Span<float> data, int c)

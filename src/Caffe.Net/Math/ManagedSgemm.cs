@@ -28,8 +28,8 @@ internal static unsafe class ManagedSgemm
     // Below this many multiply-adds per thread, the fork/join costs more than it saves.
     private const long MinWorkPerThread = 1L << 19;
 
-    [ThreadStatic] private static float[]? t_aBuffer;
-    [ThreadStatic] private static float[]? t_bBuffer;
+    [ThreadStatic] private static float[]? _packedA;
+    [ThreadStatic] private static float[]? _packedB;
 
     /// <summary>
     /// C (m x n, ldc = n) = alpha op(A) op(B) + beta C with Caffe's leading dimensions
@@ -87,8 +87,8 @@ internal static unsafe class ManagedSgemm
     {
         if (j0 >= j1) return;
         int mcMax = Math.Min(MCMax, RoundUp(p.M, MR));
-        float* bPacked = Aligned(ref t_bBuffer, KC * Math.Min(NC, RoundUp(j1 - j0, NR)));
-        float* aPacked = Aligned(ref t_aBuffer, mcMax * KC);
+        float* bPacked = Aligned(ref _packedB, KC * Math.Min(NC, RoundUp(j1 - j0, NR)));
+        float* aPacked = Aligned(ref _packedA, mcMax * KC);
         for (int jc = j0; jc < j1; jc += NC)
         {
             int nc = Math.Min(NC, j1 - jc);
@@ -101,7 +101,7 @@ internal static unsafe class ManagedSgemm
                 {
                     int mc = Math.Min(mcMax, p.M - ic);
                     PackA(p.TransA, p.A, p.Lda, ic, pc, mc, kc, aPacked);
-                    Macro(p, aPacked, bPacked, ic, mc, jc, nc, kc, beta, 0, CeilDiv(nc, NR));
+                    Macro(p, aPacked, bPacked, ic, mc, jc, nc, kc, beta);
                 }
             }
         }
@@ -119,7 +119,7 @@ internal static unsafe class ManagedSgemm
         int mc = RoundUp(CeilDiv(p.M, mBlocks), mr);
         mBlocks = CeilDiv(p.M, mc);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        float* bPacked = Aligned(ref t_bBuffer, KC * Math.Min(NC, RoundUp(p.N, nr)));
+        float* bPacked = Aligned(ref _packedB, KC * Math.Min(NC, RoundUp(p.N, nr)));
 
         for (int jc = 0; jc < p.N; jc += NC)
         {
@@ -146,25 +146,23 @@ internal static unsafe class ManagedSgemm
                 {
                     int ic = block * mc;
                     int rows = Math.Min(mc, p.M - ic);
-                    float* aPacked = Aligned(ref t_aBuffer, mc * kc);
+                    float* aPacked = Aligned(ref _packedA, mc * kc);
                     PackA(p.TransA, p.A, p.Lda, ic, pc, rows, kc, aPacked);
-                    Macro(p, aPacked, bPacked, ic, rows, jc, nc, kc, beta, 0, slivers);
+                    Macro(p, aPacked, bPacked, ic, rows, jc, nc, kc, beta);
                 });
             }
         }
     }
 
-    /// <summary>All MR x NR tiles of C[ic.., jc..] for slivers [s0, s1) of the packed panel of B.</summary>
+    /// <summary>All MR x NR tiles of the mc x nc block of C at (ic, jc) from packed op(A) and op(B) panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Macro(in Problem p, float* aPacked, float* bPacked, int ic, int mc, int jc, int nc, int kc,
-        float beta, int s0, int s1)
+    private static void Macro(in Problem p, float* aPacked, float* bPacked, int ic, int mc, int jc, int nc, int kc, float beta)
     {
         int mr = MR, nr = NR;
-        for (int s = s0; s < s1; s++)
+        for (int j = 0; j < nc; j += nr)
         {
-            int j = s * nr;
             int nLeft = Math.Min(nr, nc - j);
-            float* bp = bPacked + (long)s * nr * kc;
+            float* bp = bPacked + (long)j * kc;
             for (int i = 0; i < mc; i += mr)
             {
                 int mLeft = Math.Min(mr, mc - i);

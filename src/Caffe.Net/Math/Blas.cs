@@ -22,14 +22,14 @@ public static class Blas
         Enum.GetValues<BlasBackendKind>().Select(kind => new Lazy<(IBlasBackend?, string)>(() => Load(kind))).ToArray();
 
     private static readonly Lock Gate = new();
-    private static volatile IBlasBackend? s_active;
+    private static volatile IBlasBackend? _active;
 
     /// <summary>
     /// The backend in use (chosen at first use, see <see cref="Blas"/>); its <see cref="IBlasBackend.Name"/>
     /// says which library was loaded, for logs. Throws <see cref="InvalidOperationException"/> when
     /// <c>CAFFE_BLAS</c> names an unknown or unavailable backend.
     /// </summary>
-    public static IBlasBackend Active => s_active ?? ChooseActive();
+    public static IBlasBackend Active => _active ?? ChooseActive();
 
     /// <summary>The backend of that kind if its library loads, else null; <see cref="Active"/> is not changed.</summary>
     public static IBlasBackend? TryGet(BlasBackendKind kind) => Lookup(kind).Backend;
@@ -39,7 +39,7 @@ public static class Blas
     public static void Use(BlasBackendKind kind)
     {
         var (backend, error) = Lookup(kind);
-        s_active = backend ?? throw Unavailable(kind, error, $"Blas.Use({kind})");
+        _active = backend ?? throw Unavailable(kind, error, $"Blas.Use({kind})");
     }
 
     /// <summary>
@@ -119,7 +119,7 @@ public static class Blas
     {
         lock (Gate)
         {
-            return s_active ??= Choose(Environment.GetEnvironmentVariable(EnvironmentVariable), Lookup);
+            return _active ??= Choose(Environment.GetEnvironmentVariable(EnvironmentVariable), Lookup);
         }
     }
 

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Caffe;
 
@@ -21,9 +23,12 @@ public static partial class Im2Col
         var g = Geometry.Create("Im2ColCpu", channels, height, width, kernelH, kernelW, padH, padW,
             strideH, strideW, dilationH, dilationW, data.Length, col.Length);
         if (g.ColumnCount == 0 || channels == 0) return;
-        if (channels == 1 || (long)g.ColumnCount * g.KernelSize * channels < ParallelWork)
+        // One work item per (channel, kernel row): rows of the column buffer are independent, and
+        // there are enough items to balance even a 3-channel first layer.
+        int items = channels * kernelH;
+        if ((long)g.ColumnCount * g.KernelSize * channels < ParallelWork)
         {
-            for (int c = 0; c < channels; c++) g.Im2ColChannel(data, col, c, g.ColumnCount, 0);
+            for (int item = 0; item < items; item++) g.Im2ColRows(data, col, item / kernelH, item % kernelH, g.ColumnCount, 0);
             return;
         }
         unsafe
@@ -32,8 +37,9 @@ public static partial class Im2Col
             {
                 nint d = (nint)pData, cl = (nint)pCol;
                 int dataLength = data.Length, colLength = col.Length;
-                Parallel.For(0, channels, Options(channels), c =>
-                    g.Im2ColChannel(new ReadOnlySpan<float>((float*)d, dataLength), new Span<float>((float*)cl, colLength), c, g.ColumnCount, 0));
+                Parallel.For(0, items, Options(items), item =>
+                    g.Im2ColRows(new ReadOnlySpan<float>((float*)d, dataLength), new Span<float>((float*)cl, colLength),
+                        item / g.KernelH, item % g.KernelH, g.ColumnCount, 0));
             }
         }
     }
@@ -136,38 +142,46 @@ public static partial class Im2Col
         /// <summary>Unfolds channel c; column-buffer row r starts at r · pitch + columnOffset.</summary>
         public void Im2ColChannel(ReadOnlySpan<float> data, Span<float> col, int c, long pitch, long columnOffset)
         {
+            for (int kh = 0; kh < KernelH; kh++) Im2ColRows(data, col, c, kh, pitch, columnOffset);
+        }
+
+        /// <summary>The KernelW rows of the column buffer for channel c and kernel row kh; row r starts at r · pitch + columnOffset.</summary>
+        public void Im2ColRows(ReadOnlySpan<float> data, Span<float> col, int c, int kh, long pitch, long columnOffset)
+        {
             ReadOnlySpan<float> image = data.Slice(c * Height * Width, Height * Width);
-            for (int kh = 0; kh < KernelH; kh++)
+            for (int kw = 0; kw < KernelW; kw++)
             {
-                for (int kw = 0; kw < KernelW; kw++)
+                Span<float> dst = col.Slice((int)(((c * KernelH + kh) * KernelW + kw) * pitch + columnOffset), ColumnCount);
+                for (int oh = 0; oh < OutH; oh++)
                 {
-                    Span<float> dst = col.Slice((int)(((c * KernelH + kh) * KernelW + kw) * pitch + columnOffset), ColumnCount);
-                    for (int oh = 0; oh < OutH; oh++)
+                    Span<float> outRow = dst.Slice(oh * OutW, OutW);
+                    var (row, ow0, ow1, col0) = Tap(kh, kw, oh);
+                    if ((uint)row >= (uint)Height)
                     {
-                        Span<float> outRow = dst.Slice(oh * OutW, OutW);
-                        var (row, ow0, ow1, col0) = Tap(kh, kw, oh);
-                        if ((uint)row >= (uint)Height)
-                        {
-                            outRow.Clear();
-                            continue;
-                        }
-                        outRow[..ow0].Clear();
-                        outRow[ow1..].Clear();
-                        ReadOnlySpan<float> inRow = image.Slice(row * Width, Width);
-                        if (StrideW == 1)
-                        {
-                            inRow.Slice(col0 + ow0, ow1 - ow0).CopyTo(outRow[ow0..ow1]);
-                        }
-                        else
-                        {
-                            for (int ow = ow0, x = col0 + ow0 * StrideW; ow < ow1; ow++, x += StrideW) outRow[ow] = inRow[x];
-                        }
+                        outRow.Clear();
+                        continue;
                     }
+                    outRow[..ow0].Clear();
+                    outRow[ow1..].Clear();
+                    ReadOnlySpan<float> inRow = image.Slice(row * Width, Width);
+                    if (ow1 == ow0) continue; // this tap stays in the padding on every output column
+                    if (StrideW == 1) inRow.Slice(col0 + ow0, ow1 - ow0).CopyTo(outRow[ow0..ow1]);
+                    else Gather(inRow[(col0 + ow0 * StrideW)..], StrideW, outRow[ow0..ow1]);
                 }
             }
         }
 
-        /// <summary>Folds channel c back; column-buffer rows laid out as in <see cref="Im2ColChannel"/>.</summary>
+        /// <summary>dst[i] = src[i * stride]; the caller guarantees the span covers the last index.</summary>
+        private static void Gather(ReadOnlySpan<float> src, int stride, Span<float> dst)
+        {
+            ref float from = ref MemoryMarshal.GetReference(src);
+            ref float to = ref MemoryMarshal.GetReference(dst);
+            if (dst.Length > 0 && (long)(dst.Length - 1) * stride >= src.Length)
+                throw new ArgumentOutOfRangeException(nameof(src));
+            for (int i = 0; i < dst.Length; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i * stride);
+        }
+
+        /// <summary>Folds channel c back; column-buffer rows laid out as in <see cref="Im2ColRows"/>.</summary>
         public void Col2ImChannel(ReadOnlySpan<float> col, Span<float> data, int c, long pitch, long columnOffset)
         {
             Span<float> image = data.Slice(c * Height * Width, Height * Width);

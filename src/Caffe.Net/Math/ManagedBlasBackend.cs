@@ -16,7 +16,8 @@ internal sealed class ManagedBlasBackend : BlasBackend
     public override string Name =>
         ManagedSgemm.Wide ? "Managed (Vector512, 8x32 micro-kernel)" : "Managed (Vector256, 6x16 micro-kernel)";
 
-    protected override int ApplyThreads(int threads) => threads;
+    // More workers than cores only adds switching: the managed kernels are compute-bound.
+    protected override int ApplyThreads(int threads) => Math.Min(threads, Environment.ProcessorCount);
 
     protected override unsafe void GemmCore(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, float beta, Span<float> c)

@@ -19,24 +19,24 @@ internal static unsafe class ManagedSgemm
     private static readonly int MR = Wide ? 8 : 6;
     private static readonly int NR = Wide ? 32 : 16;
 
-    // Blocking measured on Zen 4 (32 KB L1d, 1 MB L2 per core): a kc x NR micro-panel of B stays in
-    // L1 while the mc x kc block of A streams from L2.
-    private static readonly int KC = int.Parse(Environment.GetEnvironmentVariable("KC") ?? "256");
-    private static readonly int MCMax = int.Parse(Environment.GetEnvironmentVariable("MC") ?? "144");
-    private static readonly int NC = int.Parse(Environment.GetEnvironmentVariable("NC") ?? "2048");
+    // Blocking measured on Zen 4 (32 KB L1d, 1 MB L2 per core): a kc x NR micro-panel of B is
+    // reused from L1/L2 by every MR x kc micro-panel of the mc x kc block of A.
+    private const int KC = 256;
+    private const int MCMax = 144;
+    private const int NC = 2048;
 
     // Below this many multiply-adds per thread, the fork/join costs more than it saves.
-    private const long MinWorkPerThread = 1L << 20;
+    private const long MinWorkPerThread = 1L << 19;
 
-    public static long PackTicks;
-    [ThreadStatic] private static float[]? t_aBuffer;
-    [ThreadStatic] private static float[]? t_bBuffer;
+    [ThreadStatic] private static float[]? _packedA;
+    [ThreadStatic] private static float[]? _packedB;
 
     /// <summary>
     /// C (m x n, ldc = n) = alpha op(A) op(B) + beta C with Caffe's leading dimensions
     /// (lda = transA ? m : k, ldb = transB ? k : n). C is not read when beta is 0. Pointers must
-    /// cover the shapes; the caller validated them.
+    /// cover the shapes; the caller validated them. Uses at most <paramref name="maxThreads"/> threads.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, float* b, float beta, float* c, int maxThreads)
     {
@@ -47,100 +47,134 @@ internal static unsafe class ManagedSgemm
             return;
         }
 
-        int lda = transA ? m : k;
-        int ldb = transB ? k : n;
+        var p = new Problem
+        {
+            TransA = transA, TransB = transB, A = a, B = b, C = c, M = m, N = n, K = k,
+            Lda = transA ? m : k, Ldb = transB ? k : n, Alpha = alpha, Beta = beta,
+        };
         long work = (long)m * n * k;
         int threads = (int)Math.Clamp(work / MinWorkPerThread, 1, Math.Max(1, maxThreads));
-
-        int mr = MR, nr = NR;
-        // Split m into blocks so that every thread gets the same number of them.
-        int mBlocks = Math.Max(1, CeilDiv(m, MCMax));
-        if (threads > 1) mBlocks = CeilDiv(mBlocks, threads) * threads;
-        int mc = RoundUp(CeilDiv(m, mBlocks), mr);
-        mBlocks = CeilDiv(m, mc);
-
-        int ncMax = Math.Min(NC, RoundUp(n, nr));
-        float* bPacked = Aligned(ref t_bBuffer, KC * ncMax);
-
-        for (int jc = 0; jc < n; jc += NC)
+        int slivers = CeilDiv(n, NR);
+        if (threads == 1)
         {
-            int nc = Math.Min(NC, n - jc);
-            int slivers = CeilDiv(nc, nr);
-            // Too few blocks of m for the threads (Caffe's m = num_output is often small): split n too.
-            int nParts = mBlocks >= threads ? 1 : Math.Min(slivers, CeilDiv(threads, mBlocks));
-            for (int pc = 0; pc < k; pc += KC)
-            {
-                int kc = Math.Min(KC, k - pc);
-                float betaStep = pc == 0 ? beta : 1f;
-                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                if (threads == 1 || slivers < 2 * threads)
-                    PackB(transB, b, ldb, pc, jc, kc, nc, bPacked);
-                else
-                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-                    {
-                        int s0 = slivers * t / threads, s1 = slivers * (t + 1) / threads;
-                        PackB(transB, b, ldb, pc, jc + s0 * nr, kc, Math.Min((s1 - s0) * nr, nc - s0 * nr), bPacked + (long)s0 * nr * kc);
-                    });
-                PackTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+            RunColumns(p, 0, n);
+        }
+        else if (CeilDiv(m, MCMax) >= threads || slivers < threads)
+        {
+            RunSharedPanels(p, threads);
+        }
+        else
+        {
+            // Short and wide (Caffe's m = num_output is often small): each thread owns a range of
+            // columns and runs the whole blocked loop on it, with no synchronisation at all.
+            int nr = NR;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                RunColumns(p, slivers * t / threads * nr, Math.Min(n, slivers * (t + 1) / threads * nr)));
+        }
+    }
 
-                var job = new Job
+    private struct Problem
+    {
+        public bool TransA, TransB;
+        public float* A, B, C;
+        public int M, N, K, Lda, Ldb;
+        public float Alpha, Beta;
+    }
+
+    /// <summary>The blocked loop nest on C[:, j0..j1) with this thread's packing buffers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunColumns(in Problem p, int j0, int j1)
+    {
+        if (j0 >= j1) return;
+        int mcMax = Math.Min(MCMax, RoundUp(p.M, MR));
+        float* bPacked = Aligned(ref _packedB, KC * Math.Min(NC, RoundUp(j1 - j0, NR)));
+        float* aPacked = Aligned(ref _packedA, mcMax * KC);
+        for (int jc = j0; jc < j1; jc += NC)
+        {
+            int nc = Math.Min(NC, j1 - jc);
+            for (int pc = 0; pc < p.K; pc += KC)
+            {
+                int kc = Math.Min(KC, p.K - pc);
+                float beta = pc == 0 ? p.Beta : 1f;
+                PackB(p.TransB, p.B, p.Ldb, pc, jc, kc, nc, bPacked);
+                for (int ic = 0; ic < p.M; ic += mcMax)
                 {
-                    TransA = transA, A = a, Lda = lda, C = c, Ldc = n, M = m, Mc = mc, Kc = kc, Pc = pc,
-                    Jc = jc, Nc = nc, Slivers = slivers, NParts = nParts, BPacked = bPacked,
-                    Alpha = alpha, Beta = betaStep,
-                };
-                int tasks = mBlocks * nParts;
-                if (threads == 1 || tasks == 1)
-                {
-                    for (int t = 0; t < tasks; t++) RunTask(job, t);
-                }
-                else
-                {
-                    var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
-                    Parallel.For(0, tasks, options, t => RunTask(job, t));
+                    int mc = Math.Min(mcMax, p.M - ic);
+                    PackA(p.TransA, p.A, p.Lda, ic, pc, mc, kc, aPacked);
+                    Macro(p, aPacked, bPacked, ic, mc, jc, nc, kc, beta);
                 }
             }
         }
     }
 
-    private struct Job
-    {
-        public bool TransA;
-        public float* A, C, BPacked;
-        public int Lda, Ldc, M, Mc, Kc, Pc, Jc, Nc, Slivers, NParts;
-        public float Alpha, Beta;
-    }
-
-    private static void RunTask(in Job job, int task)
+    /// <summary>
+    /// Tall problems: for each kc x nc panel, the threads pack op(B) together, then split the rows
+    /// of C between them, each packing its own blocks of op(A).
+    /// </summary>
+    private static void RunSharedPanels(Problem p, int threads)
     {
         int mr = MR, nr = NR;
-        int block = task / job.NParts, part = task % job.NParts;
-        int ic = block * job.Mc;
-        int mc = Math.Min(job.Mc, job.M - ic);
-        if (mc <= 0) return;
-        int s0 = (int)((long)job.Slivers * part / job.NParts);
-        int s1 = (int)((long)job.Slivers * (part + 1) / job.NParts);
-        int kc = job.Kc;
+        // Split m into blocks so that every thread gets the same number of them.
+        int mBlocks = CeilDiv(CeilDiv(p.M, MCMax), threads) * threads;
+        int mc = RoundUp(CeilDiv(p.M, mBlocks), mr);
+        mBlocks = CeilDiv(p.M, mc);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        float* bPacked = Aligned(ref _packedB, KC * Math.Min(NC, RoundUp(p.N, nr)));
 
-        float* aPacked = Aligned(ref t_aBuffer, RoundUp(mc, mr) * kc);
-        PackA(job.TransA, job.A, job.Lda, ic, job.Pc, mc, kc, aPacked);
-
-        for (int s = s0; s < s1; s++)
+        for (int jc = 0; jc < p.N; jc += NC)
         {
-            int j = s * nr;
-            int nLeft = Math.Min(nr, job.Nc - j);
-            float* bp = job.BPacked + (long)s * nr * kc;
+            int nc = Math.Min(NC, p.N - jc);
+            int slivers = CeilDiv(nc, nr);
+            for (int pc = 0; pc < p.K; pc += KC)
+            {
+                int kc = Math.Min(KC, p.K - pc);
+                float beta = pc == 0 ? p.Beta : 1f;
+                if (slivers < 2 * threads)
+                {
+                    PackB(p.TransB, p.B, p.Ldb, pc, jc, kc, nc, bPacked);
+                }
+                else
+                {
+                    Parallel.For(0, threads, options, t =>
+                    {
+                        int s0 = slivers * t / threads, s1 = slivers * (t + 1) / threads;
+                        PackB(p.TransB, p.B, p.Ldb, pc, jc + s0 * nr, kc, Math.Min((s1 - s0) * nr, nc - s0 * nr),
+                            bPacked + (long)s0 * nr * kc);
+                    });
+                }
+                Parallel.For(0, mBlocks, options, block =>
+                {
+                    int ic = block * mc;
+                    int rows = Math.Min(mc, p.M - ic);
+                    float* aPacked = Aligned(ref _packedA, mc * kc);
+                    PackA(p.TransA, p.A, p.Lda, ic, pc, rows, kc, aPacked);
+                    Macro(p, aPacked, bPacked, ic, rows, jc, nc, kc, beta);
+                });
+            }
+        }
+    }
+
+    /// <summary>All MR x NR tiles of the mc x nc block of C at (ic, jc) from packed op(A) and op(B) panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Macro(in Problem p, float* aPacked, float* bPacked, int ic, int mc, int jc, int nc, int kc, float beta)
+    {
+        int mr = MR, nr = NR;
+        for (int j = 0; j < nc; j += nr)
+        {
+            int nLeft = Math.Min(nr, nc - j);
+            float* bp = bPacked + (long)j * kc;
             for (int i = 0; i < mc; i += mr)
             {
                 int mLeft = Math.Min(mr, mc - i);
-                float* cTile = job.C + (long)(ic + i) * job.Ldc + job.Jc + j;
-                if (Wide) Kernel8x32(kc, aPacked + (long)i * kc, bp, cTile, job.Ldc, mLeft, nLeft, job.Alpha, job.Beta);
-                else Kernel6x16(kc, aPacked + (long)i * kc, bp, cTile, job.Ldc, mLeft, nLeft, job.Alpha, job.Beta);
+                float* cTile = p.C + (long)(ic + i) * p.N + jc + j;
+                if (Wide) Kernel8x32(kc, aPacked + (long)i * kc, bp, cTile, p.N, mLeft, nLeft, p.Alpha, beta);
+                else Kernel6x16(kc, aPacked + (long)i * kc, bp, cTile, p.N, mLeft, nLeft, p.Alpha, beta);
             }
         }
     }
 
     /// <summary>Packs op(A)[ic.., pc..] (mc x kc) as slivers of MR rows, element (r, p) at p * MR + r, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(bool transA, float* a, int lda, int ic, int pc, int mc, int kc, float* dst)
     {
         int mr = MR;
@@ -170,6 +204,7 @@ internal static unsafe class ManagedSgemm
     }
 
     /// <summary>Packs op(B)[pc.., jc..] (kc x nc) as slivers of NR columns, element (p, j) at p * NR + j, zero-padded.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(bool transB, float* b, int ldb, int pc, int jc, int kc, int nc, float* dst)
     {
         int nr = NR;
@@ -364,6 +399,7 @@ internal static unsafe class ManagedSgemm
     }
 
     /// <summary>Writes the valid mr x nr corner of an edge tile (already scaled by alpha) into C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeEdge(float* tile, int ldt, float* c, int ldc, int mr, int nr, float beta)
     {
         for (int i = 0; i < mr; i++)

@@ -17,6 +17,9 @@ public sealed class Im2ColTests
         [8, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1],   // large enough for the parallel path
         [3, 13, 17, 4, 2, 2, 0, 3, 5, 3, 2],
         [1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1],
+        [1, 1, 1, 7, 7, 3, 3, 1, 1, 1, 1],     // most taps see only padding
+        [2, 3, 2, 5, 5, 4, 4, 3, 3, 1, 1],     // ... also with stride
+        [1, 2, 9, 1, 3, 0, 0, 1, 4, 1, 3],     // stride and dilation along the width only
     ];
 
     [TestMethod]

@@ -24,12 +24,15 @@ public static class Blas
     private static readonly Lock Gate = new();
     private static volatile IBlasBackend? _active;
 
+    [ThreadStatic]
+    private static IBlasBackend? t_threadBackend;
+
     /// <summary>
     /// The backend in use (chosen at first use, see <see cref="Blas"/>); its <see cref="IBlasBackend.Name"/>
     /// says which library was loaded, for logs. Throws <see cref="InvalidOperationException"/> when
     /// <c>CAFFE_BLAS</c> names an unknown or unavailable backend.
     /// </summary>
-    public static IBlasBackend Active => _active ?? ChooseActive();
+    public static IBlasBackend Active => t_threadBackend ?? _active ?? ChooseActive();
 
     /// <summary>The backend of that kind if its library loads, else null; <see cref="Active"/> is not changed.</summary>
     public static IBlasBackend? TryGet(BlasBackendKind kind) => Lookup(kind).Backend;
@@ -40,6 +43,25 @@ public static class Blas
     {
         var (backend, error) = Lookup(kind);
         _active = backend ?? throw Unavailable(kind, error, $"Blas.Use({kind})");
+    }
+
+    /// <summary>
+    /// Makes <paramref name="kind"/> the backend of the calling thread only, until the returned scope is
+    /// disposed — for comparing backends side by side in one process (tests, benchmarks). Calls made on other
+    /// threads still use the process-wide backend.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The library cannot be loaded.</exception>
+    public static IDisposable UseOnThisThread(BlasBackendKind kind)
+    {
+        var (backend, error) = Lookup(kind);
+        IBlasBackend previous = t_threadBackend!;
+        t_threadBackend = backend ?? throw Unavailable(kind, error, $"Blas.UseOnThisThread({kind})");
+        return new ThreadScope(previous);
+    }
+
+    private sealed class ThreadScope(IBlasBackend? previous) : IDisposable
+    {
+        public void Dispose() => t_threadBackend = previous;
     }
 
     /// <summary>

@@ -10,9 +10,21 @@ namespace Caffe.Tests.Reference;
 [TestClass]
 public sealed class ReferenceNetTests
 {
-    public static IEnumerable<object[]> Cases =>
-        new[] { "lenet_v1", "lenet_v2", "cifar10_quick", "cifar10_full", "mtcnn_det1", "mtcnn_det2", "mtcnn_det3", "mtcnn_det4" }
-            .Select(c => new object[] { c });
+    private static readonly string[] CaseNames =
+        ["lenet_v1", "lenet_v2", "cifar10_quick", "cifar10_full", "mtcnn_det1", "mtcnn_det2", "mtcnn_det3", "mtcnn_det4"];
+
+    public static IEnumerable<object[]> Cases => CaseNames.Select(c => new object[] { c });
+
+    // Every case under every BLAS backend: the numbers must not depend on the library doing the GEMMs.
+    public static IEnumerable<object[]> CasesAndBackends =>
+        from c in CaseNames from kind in Enum.GetValues<BlasBackendKind>() select new object[] { c, kind };
+
+    private static IDisposable Backend(BlasBackendKind kind)
+    {
+        if (Blas.TryGet(kind) == null)
+            Assert.Inconclusive($"BLAS backend {kind} is not installed here (scripts/setup installs it).");
+        return Blas.UseOnThisThread(kind);
+    }
 
     [TestMethod]
     [DynamicData(nameof(Cases))]
@@ -61,9 +73,10 @@ public sealed class ReferenceNetTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(Cases))]
-    public void ForwardMatchesCaffe(string caseName)
+    [DynamicData(nameof(CasesAndBackends))]
+    public void ForwardMatchesCaffe(string caseName, BlasBackendKind backend)
     {
+        using IDisposable blas = Backend(backend);
         var c = new ReferenceCase(caseName);
         var net = new Net(c.Prototxt, Phase.Test, weights: c.Weights);
         JsonElement check = c.Check("forward");
@@ -79,9 +92,10 @@ public sealed class ReferenceNetTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(Cases))]
-    public void BackwardMatchesCaffe(string caseName)
+    [DynamicData(nameof(CasesAndBackends))]
+    public void BackwardMatchesCaffe(string caseName, BlasBackendKind backend)
     {
+        using IDisposable blas = Backend(backend);
         var c = new ReferenceCase(caseName);
         string edited = c.File_(c.Json.GetProperty("edits")[0].GetProperty("file").GetString()!);
         var net = new Net(edited, Phase.Test, weights: c.Weights);

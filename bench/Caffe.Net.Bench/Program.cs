@@ -8,6 +8,7 @@ internal static class Program
         ("weights-memory", "peak memory and time of loading a generated ~575 MB caffemodel (and its .h5) into a net",
             WeightsMemoryBench.Run),
         ("sgemm", SgemmBenchmark.Help, SgemmBenchmark.Run),
+        ("nets", NetBenchmark.Help, NetBenchmark.Run),
     ];
 
     private static int Main(string[] args)

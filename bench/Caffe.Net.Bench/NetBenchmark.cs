@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Caffe.Bench;
+
+/// <summary>
+/// CaffeNet and GoogLeNet (batch 10, random weights from their fillers) timed as <c>caffe time</c> times them,
+/// beside the SGEMM rate of the same BLAS backend in the same run: the GFLOP/s a whole net reaches, as a
+/// fraction of what the GEMM library alone reaches on 1024³.
+/// </summary>
+internal static class NetBenchmark
+{
+    public const string Help = "CaffeNet and GoogLeNet batch 10 forward and forward+backward vs. SGEMM 1024^3  [--iterations N] [--backend KIND] [--net caffenet|googlenet]";
+
+    public static int Run(string[] args)
+    {
+        int iterations = 10;
+        BlasBackendKind? backend = null;
+        string? only = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string value = i + 1 < args.Length ? args[i + 1] : "";
+            switch (args[i])
+            {
+                case "--iterations": iterations = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--backend": backend = Enum.Parse<BlasBackendKind>(value, ignoreCase: true); i++; break;
+                case "--net": only = value; i++; break;
+                default:
+                    Console.Error.WriteLine($"nets: unknown option '{args[i]}'\n  {Help}");
+                    return 2;
+            }
+        }
+        if (backend is BlasBackendKind kind) Blas.Use(kind);
+        string models = Path.Combine(RepoRoot(), "tests", "data", "models", "bvlc");
+        (string Name, string Prototxt)[] nets =
+        [
+            ("CaffeNet", Path.Combine(models, "bvlc_reference_caffenet", "deploy.prototxt")),
+            ("GoogLeNet", Path.Combine(models, "bvlc_googlenet", "deploy.prototxt")),
+        ];
+
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Cpu()}; .NET {Environment.Version}");
+        Console.WriteLine($"BLAS: {Blas.Active.Name}, {Blas.Active.Threads} threads");
+        double sgemm = SgemmRate();
+        Console.WriteLine($"SGEMM 1024^3: {sgemm:F1} GFLOP/s (median of 10)");
+        Console.WriteLine();
+        Console.WriteLine("| net | batch | forward GFLOP | forward ms | forward GFLOP/s | vs SGEMM | fwd+bwd GFLOP | fwd+bwd ms | fwd+bwd GFLOP/s | vs SGEMM |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach ((string name, string prototxt) in nets)
+        {
+            if (only != null && !name.Equals(only, StringComparison.OrdinalIgnoreCase)) continue;
+            Rng.SetRandomSeed(1701);
+            var net = new Net(prototxt, Phase.Train);
+            double forwardFlops = ForwardFlops(net);
+            // Backward of a convolution or inner product costs two GEMMs of the forward's size (data and weight gradients).
+            double totalFlops = 3 * forwardFlops;
+            (double forwardMs, double totalMs) = Time(net, iterations);
+            double forwardRate = forwardFlops / forwardMs / 1e6, totalRate = totalFlops / totalMs / 1e6;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {net.Blobs["data"].Num} | {forwardFlops / 1e9:F1} | {forwardMs:F0} | {forwardRate:F0} | {forwardRate / sgemm:F2} " +
+                $"| {totalFlops / 1e9:F1} | {totalMs:F0} | {totalRate:F0} | {totalRate / sgemm:F2} |"));
+        }
+        return 0;
+    }
+
+    // Median forward and forward+backward milliseconds, each iteration as caffe time runs it.
+    private static (double ForwardMs, double TotalMs) Time(Net net, int iterations)
+    {
+        var forward = new List<double>();
+        var total = new List<double>();
+        NetTimer.Time(net, 1);
+        for (int i = 0; i < iterations; i++)
+        {
+            NetTiming t = NetTimer.Time(net, 1);
+            forward.Add(t.ForwardMs);
+            total.Add(t.ForwardMs + t.BackwardMs);
+        }
+        return (Median(forward), Median(total));
+    }
+
+    // 2 · multiply-adds of every Convolution, Deconvolution and InnerProduct at the net's current shapes.
+    private static double ForwardFlops(Net net)
+    {
+        double macs = 0;
+        for (int i = 0; i < net.Layers.Count; i++)
+        {
+            Layer layer = net.Layers[i];
+            Blob weights = layer.Blobs.Count > 0 ? layer.Blobs[0] : new Blob();
+            macs += layer.Type switch
+            {
+                // Every top element of a convolution is a dot product over one weight row (Cin/group · kh · kw).
+                "Convolution" => (double)net.TopVecs[i][0].Count * weights.Count / weights.ShapeAt(0),
+                // Every bottom element of a deconvolution is spread over one weight row (Cout/group · kh · kw).
+                "Deconvolution" => (double)net.BottomVecs[i][0].Count * weights.Count / weights.ShapeAt(0),
+                // Every top element of an inner product is a dot product of length K = weights / num_output.
+                "InnerProduct" => (double)net.TopVecs[i][0].Count * weights.Count / layer.Param.InnerProductParam.NumOutput,
+                _ => 0,
+            };
+        }
+        return 2 * macs;
+    }
+
+    private static double SgemmRate()
+    {
+        const int n = 1024;
+        var rng = new Random(1701);
+        float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
+        for (int i = 0; i < a.Length; i++) (a[i], b[i]) = ((float)rng.NextDouble(), (float)rng.NextDouble());
+        for (int i = 0; i < 3; i++) Blas.Gemm(Transpose.NoTrans, Transpose.NoTrans, n, n, n, 1f, a, b, 0f, c);
+        var rates = new List<double>();
+        for (int i = 0; i < 10; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Blas.Gemm(Transpose.NoTrans, Transpose.NoTrans, n, n, n, 1f, a, b, 0f, c);
+            rates.Add(2.0 * n * n * n / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+        }
+        return Median(rates);
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+
+    private static string Cpu()
+    {
+        try
+        {
+            string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line?[(line.IndexOf(':') + 1)..].Trim() ?? "unknown CPU";
+        }
+        catch (IOException)
+        {
+            return "unknown CPU";
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Caffe.Net.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}

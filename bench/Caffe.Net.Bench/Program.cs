@@ -7,6 +7,8 @@ internal static class Program
     [
         ("weights-memory", "peak memory and time of loading a generated ~575 MB caffemodel (and its .h5) into a net",
             WeightsMemoryBench.Run),
+        ("guided-backprop", "one guided-backprop map on CaffeNet batch 1 against plain forward and backward (median of N runs)",
+            GuidedBackpropBench.Run),
     ];
 
     private static int Main(string[] args)

@@ -48,7 +48,7 @@ public static partial class Visualization
                 TensorPrimitives.MultiplyAdd(activation.AsSpan(offset, area), alpha, map, map);
             }
             TensorPrimitives.Max(map, 0f, map);
-            Resize.Bilinear(map, height, width, result.Data.AsSpan(n * outArea, outArea), run.Input.Height, run.Input.Width);
+            ImageResize.Bilinear(map, height, width, result.Data.AsSpan(n * outArea, outArea), run.Input.Height, run.Input.Width);
         }
         return result;
     }

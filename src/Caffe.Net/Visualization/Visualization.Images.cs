@@ -58,7 +58,7 @@ public static partial class Visualization
         if (mapHeight != height || mapWidth != width)
         {
             plane = new NdArray(height, width);
-            Resize.Bilinear(map.Data, mapHeight, mapWidth, plane.Data, height, width);
+            ImageResize.Bilinear(map.Data, mapHeight, mapWidth, plane.Data, height, width);
         }
         NdArray heat = Heatmap(plane.Reshape(height, width), colormap);
         var result = new NdArray(height, width, 3);
@@ -81,7 +81,7 @@ public static partial class Visualization
             throw new ArgumentException($"GradientImage needs one image, (C, H, W) or (1, C, H, W); got ({string.Join(", ", gradient.Shape)}).");
         int channels = gradient.Shape[axes - 3], height = gradient.Shape[axes - 2], width = gradient.Shape[axes - 1];
         int k = channels is 1 or 3 ? channels : 1;
-        float max = MathF.Max(TensorPrimitives.MaxMagnitude(gradient.Data), 1e-12f);
+        float max = MathF.Max(MathF.Abs(TensorPrimitives.MaxMagnitude(gradient.Data)), 1e-12f);
         var image = new NdArray(height, width, k);
         int area = height * width;
         for (int p = 0; p < area; p++)
@@ -180,6 +180,29 @@ public static partial class Visualization
             for (int p = 0; p < area; p++)
                 hwc.Data[p * c + ch] = chw.Data[ch * area + p];
         return hwc;
+    }
+
+    /// <summary>
+    /// An H×W×K image (or an H×W map) resized bilinearly to <paramref name="height"/>×<paramref name="width"/>, pixel
+    /// centres aligned (as skimage's and OpenCV's resize): e.g. a photo to a net's input size, or a map to the photo's.
+    /// </summary>
+    public static NdArray ResizeImage(NdArray image, int height, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        if (image.NumAxes is not (2 or 3))
+            throw new ArgumentException($"ResizeImage needs H×W or H×W×K, got ({string.Join(", ", image.Shape)}).");
+        int inHeight = image.Shape[0], inWidth = image.Shape[1], k = image.NumAxes == 3 ? image.Shape[2] : 1;
+        int[] shape = image.NumAxes == 3 ? [height, width, k] : [height, width];
+        var result = new NdArray(shape);
+        float[] plane = new float[inHeight * inWidth], resized = new float[height * width];
+        for (int c = 0; c < k; c++)
+        {
+            for (int p = 0; p < plane.Length; p++) plane[p] = image.Data[p * k + c];
+            ImageResize.Bilinear(plane, inHeight, inWidth, resized, height, width);
+            for (int p = 0; p < resized.Length; p++) result.Data[p * k + c] = resized[p];
+        }
+        return result;
     }
 
     /// <summary>An H×W×K image enlarged <paramref name="factor"/> times by repeating pixels (for small inputs such as MNIST's 28×28).</summary>

@@ -107,8 +107,8 @@ public static partial class Visualization
         return result;
     }
 
-    // (N, C, rest...) → (N, rest...): the largest |g| over axis 1.
-    private static NdArray MaxAbsOverChannels(NdArray gradient)
+    /// <summary>(N, C, H, W) → (N, H, W): the largest |value| over the channels, to show an attribution as one map.</summary>
+    public static NdArray MaxAbsOverChannels(NdArray gradient)
     {
         if (gradient.NumAxes < 2)
             throw new ArgumentException($"max over channels needs (N, C, ...), the input is ({string.Join(", ", gradient.Shape)}).");

@@ -41,8 +41,8 @@ public sealed class ImageHelperTests
         NdArray picture = Caffe.Visualization.GradientImage(new NdArray([-2f, 0f, 1f, 2f], [1, 1, 2, 2]));
         CollectionAssert.AreEqual(new[] { 2, 2, 1 }, picture.Shape.ToArray());
         CollectionAssert.AreEqual(new[] { 0f, 0.5f, 0.75f, 1f }, picture.Data);
-        NdArray rgb = Caffe.Visualization.GradientImage(new NdArray([1f, -1f, 0f], [3, 1, 1]));
-        CollectionAssert.AreEqual(new[] { 1f, 0f, 0.5f }, rgb.Data);
+        NdArray rgb = Caffe.Visualization.GradientImage(new NdArray([1f, -4f, 0f], [3, 1, 1]));
+        CollectionAssert.AreEqual(new[] { 0.625f, 0f, 0.5f }, rgb.Data, "the largest magnitude is negative here");
     }
 
     [TestMethod]
@@ -103,13 +103,15 @@ public sealed class ImageHelperTests
     public void BilinearResizeUsesPixelCentres()
     {
         float[] target = new float[4];
-        Resize.Bilinear([0f, 10f], 1, 2, target, 1, 4);
+        ImageResize.Bilinear([0f, 10f], 1, 2, target, 1, 4);
         CollectionAssert.AreEqual(new[] { 0f, 2.5f, 7.5f, 10f }, target);
         float[] same = new float[4];
-        Resize.Bilinear([1f, 2f, 3f, 4f], 2, 2, same, 2, 2);
+        ImageResize.Bilinear([1f, 2f, 3f, 4f], 2, 2, same, 2, 2);
         CollectionAssert.AreEqual(new[] { 1f, 2f, 3f, 4f }, same);
+        NdArray rgb = Caffe.Visualization.ResizeImage(new NdArray([0f, 1f, 10f, 2f], [1, 2, 2]), 1, 4);
+        CollectionAssert.AreEqual(new[] { 0f, 1f, 2.5f, 1.25f, 7.5f, 1.75f, 10f, 2f }, rgb.Data, "each channel on its own");
         float[] shrunk = new float[1];
-        Resize.Bilinear([1f, 2f, 3f, 4f], 2, 2, shrunk, 1, 1);
+        ImageResize.Bilinear([1f, 2f, 3f, 4f], 2, 2, shrunk, 1, 1);
         Assert.AreEqual(2.5f, shrunk[0]);
     }
 }

@@ -72,6 +72,14 @@ public sealed class InPlaceNetTests
         ThreadLoop.AssertClose(plain, Caffe.Visualization.Saliency(net, 1, SaliencyMode.Gradient, output: "prob1").Data, "saliency");
         ThreadLoop.AssertClose(guided, Caffe.Visualization.GuidedBackprop(net, 1, output: "prob1").Data, "guided");
         ThreadLoop.AssertClose(deconvnet, Caffe.Visualization.Deconvnet(net, 1, output: "prob1").Data, "deconvnet");
+
+        // Saliency is Backward from a one-hot top diff (pycaffe's net.backward(prob1=onehot, conv4-2=zeros)).
+        copy.Forward();
+        var onehot = new NdArray(1, 2, 1, 1);
+        onehot[0, 1, 0, 0] = 1;
+        var topDiffs = new Dictionary<string, NdArray> { ["prob1"] = onehot, ["conv4-2"] = new NdArray(1, 4, 1, 1) };
+        float[] backward = copy.Backward(topDiffs: topDiffs)["data"].Diff.ToArray();
+        CollectionAssert.AreEqual(plain, backward, "the thread loop is Backward() bit for bit");
         var e = Assert.ThrowsExactly<ArgumentException>(() => Caffe.Visualization.GuidedBackprop(net, 1));
         StringAssert.Contains(e.Message, "2 outputs (conv4-2, prob1)");
     }
@@ -91,7 +99,7 @@ public sealed class InPlaceNetTests
         copy.Backward(start: "prob1", end: "conv3_PReLU3_0_split");
         float[] map = ExpectedCam(copy.Blobs["conv3"], 0);
         var expected = new float[48 * 64];
-        Resize.Bilinear(map, 19, 27, expected, 48, 64);
+        ImageResize.Bilinear(map, 19, 27, expected, 48, 64);
         CollectionAssert.AreEqual(new[] { 1, 48, 64 }, cam.Shape.ToArray());
         ThreadLoop.AssertClose(expected, cam.Data, "Grad-CAM at conv3 (after the in-place PReLU3)");
     }

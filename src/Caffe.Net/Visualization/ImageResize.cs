@@ -1,7 +1,7 @@
 namespace Caffe;
 
 /// <summary>Image resampling for maps.</summary>
-internal static class Resize
+internal static class ImageResize
 {
     /// <summary>
     /// Bilinear resize of one H×W plane with pixel centres aligned (OpenCV's and skimage's convention:

@@ -42,9 +42,9 @@ int Explain()
     string scoreName = Arg("--output", net.Outputs[^1]);
     Blob data = net.Blobs[inputName];
     NdArray photo = Caffe.IO.LoadImage(imagePath, color: data.Channels == 3);
-    NdArray input = Preprocess(photo, data);
-    data.Reshape(input.Shape);
+    data.Reshape([1, .. data.Shape.Skip(1)]);
     net.Reshape();
+    NdArray input = Preprocess(photo, inputName, net);
     var inputs = new Dictionary<string, NdArray> { [inputName] = input };
     Span<float> scores = net.Forward(blobs: [scoreName], inputs: inputs)[scoreName].Data;
     int predicted = IndexOfMax(scores);
@@ -105,11 +105,11 @@ int ThreadLoop()
     var net = new Net(param);
     net.CopyFrom(weights);
 
-    // net.blobs['data'].reshape(1, C, H, W); net.reshape(); net.blobs['data'].data[0] = image.transpose(2, 0, 1)
+    // net.blobs['data'].reshape(1, C, H, W); net.reshape(); net.blobs['data'].data[0] = transformer.preprocess('data', image)
     Blob data = net.Blobs[net.Inputs[0]];
-    NdArray image = Preprocess(Caffe.IO.LoadImage(imagePath, color: data.Channels == 3), data);
-    data.Reshape(image.Shape);
+    data.Reshape([1, .. data.Shape.Skip(1)]);
     net.Reshape();
+    NdArray image = Preprocess(Caffe.IO.LoadImage(imagePath, color: data.Channels == 3), net.Inputs[0], net);
     image.Data.CopyTo(data.Data);
 
     // out = net.forward(); target = out['prob'][0].argmax()
@@ -142,23 +142,20 @@ int ThreadLoop()
     return 0;
 }
 
-// pycaffe's Transformer for one image: H×W×K in [0, 1] → 1×K×H×W at the input's size and scale.
-NdArray Preprocess(NdArray image, Blob inputBlob)
+// pycaffe's classification example: transformer = caffe.io.Transformer({'data': net.blobs['data'].data.shape}) with
+// set_transpose, set_channel_swap, set_raw_scale and set_mean, then transformer.preprocess('data', image).
+NdArray Preprocess(NdArray image, string inputName, Net net)
 {
-    int height = inputBlob.Height, width = inputBlob.Width, k = image.Shape[2];
-    if (image.Shape[0] != height || image.Shape[1] != width) image = Visualization.ResizeImage(image, height, width);
-    float rawScale = float.Parse(Arg("--raw-scale", k == 3 ? "255" : "1"), CultureInfo.InvariantCulture);
+    var transformer = new Transformer(net);
+    int k = image.Shape[2];
+    transformer.SetTranspose(inputName, 2, 0, 1);
+    if (k == 3 && !args.Contains("--rgb")) transformer.SetChannelSwap(inputName, 2, 1, 0);
+    transformer.SetRawScale(inputName, float.Parse(Arg("--raw-scale", k == 3 ? "255" : "1"), CultureInfo.InvariantCulture));
     float[] mean = Arg("--mean", "").Split(',', StringSplitOptions.RemoveEmptyEntries)
         .Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-    bool bgr = k == 3 && !args.Contains("--rgb");
-    var result = new NdArray(1, k, height, width);
-    for (int c = 0; c < k; c++)
-    {
-        int source = bgr ? 2 - c : c;
-        for (int p = 0; p < height * width; p++)
-            result.Data[c * height * width + p] = image.Data[p * k + source] * rawScale - (mean.Length > 0 ? mean[c % mean.Length] : 0);
-    }
-    return result;
+    if (mean.Length > 0) transformer.SetMean(inputName, new NdArray(mean, [mean.Length]));
+    NdArray chw = transformer.Preprocess(inputName, image);
+    return chw.Reshape([1, .. chw.Shape]);
 }
 
 void WritePicture(NdArray picture)

@@ -23,6 +23,11 @@ public static class Program
         UpgradeSolverProtoTextCommand.Create,
         TimeCommand.Create,
         InspectCommand.Create,
+        DrawNetCommand.Create,
+        ExtractFeaturesCommand.Create,
+        ConvertImagesetCommand.Create,
+        ComputeImageMeanCommand.Create,
+        ConvertMnistDataCommand.Create,
     ];
 
     /// <summary>Entry point of the <c>caffe</c> executable.</summary>

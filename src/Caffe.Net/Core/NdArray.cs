@@ -48,6 +48,37 @@ public sealed class NdArray
     /// <summary>The same values with another shape of equal count (shares <see cref="Data"/>, as numpy's reshape of a contiguous array).</summary>
     public NdArray Reshape(params int[] shape) => new(Data, shape);
 
+    /// <summary>
+    /// numpy <c>a.transpose(axes)</c>: a copy whose axis i is this array's axis <c>axes[i]</c> (with no axes given,
+    /// the axes reversed). Unlike numpy this copies: NdArray has no strided views.
+    /// </summary>
+    public NdArray Transpose(params int[] axes)
+    {
+        int n = _shape.Length;
+        if (axes.Length == 0) axes = Enumerable.Range(0, n).Reverse().ToArray();
+        if (axes.Length != n || axes.Any(a => a < 0 || a >= n) || axes.Distinct().Count() != n)
+            throw new ArgumentException($"Axes ({string.Join(", ", axes)}) are not a permutation of the {n} axes of shape ({string.Join(", ", _shape)}).");
+        int[] shape = axes.Select(a => _shape[a]).ToArray();
+        var sourceStrides = new int[n];
+        for (int i = n - 1, stride = 1; i >= 0; stride *= _shape[i], i--) sourceStrides[i] = stride;
+        int[] strides = axes.Select(a => sourceStrides[a]).ToArray();
+        var result = new NdArray(shape);
+        var index = new int[n];
+        int source = 0;
+        for (int c = 0; c < result.Data.Length; c++)
+        {
+            result.Data[c] = Data[source];
+            for (int axis = n - 1; axis >= 0; axis--)
+            {
+                source += strides[axis];
+                if (++index[axis] < shape[axis]) break;
+                source -= strides[axis] * shape[axis];
+                index[axis] = 0;
+            }
+        }
+        return result;
+    }
+
     /// <summary>A deep copy.</summary>
     public NdArray Copy() => new((float[])Data.Clone(), _shape);
 

@@ -70,6 +70,7 @@ public sealed partial class Net
                         if (!toOutput[_topIdVecs[i][t]]) _topVecs[i][t].Diff.Clear();
                     }
                     BackwardLayer(i, propagateDown[i]);
+                    if (DebugInfo) BackwardDebugInfo(i);
                 }
                 foreach (Action<int> callback in _afterBackward) callback(i);
             }

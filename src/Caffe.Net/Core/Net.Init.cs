@@ -294,8 +294,10 @@ public sealed partial class Net
         _bottomVecs[layerId].Add(_blobs[blobId]);
         _bottomIdVecs[layerId].Add(blobId);
         availableBlobs.Remove(blobName);
-        bool propagateDown = layerParam.PropagateDown.Count == 0 || layerParam.PropagateDown[bottomId];
-        _bottomNeedBackward[layerId].Add(_blobNeedBackward[blobId] && propagateDown);
+        // As in Caffe 1.0, an explicit propagate_down wins both ways: false skips the bottom, true forces its diff
+        // even when nothing below needs it (the recurrent layers' unrolled nets rely on this for their inputs).
+        bool needBackward = layerParam.PropagateDown.Count > 0 ? layerParam.PropagateDown[bottomId] : _blobNeedBackward[blobId];
+        _bottomNeedBackward[layerId].Add(needBackward);
         return blobId;
     }
 

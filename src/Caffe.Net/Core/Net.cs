@@ -54,7 +54,10 @@ public sealed partial class Net
     /// <summary>TRAIN or TEST.</summary>
     public Phase Phase { get; private set; }
 
-    /// <summary>The <c>debug_info</c> flag of the net parameters (logs blob statistics as Caffe does).</summary>
+    /// <summary>
+    /// The <c>debug_info</c> flag of the net parameters: when set, forward and backward log the mean absolute
+    /// value of every top, bottom diff and parameter at INFO, with Caffe's <c>[Forward]</c>/<c>[Backward]</c> lines.
+    /// </summary>
     public bool DebugInfo { get; set; }
 
     /// <summary>Blobs by name, input to output (pycaffe <c>net.blobs</c>). In-place tops share one entry.</summary>
@@ -198,10 +201,12 @@ public sealed partial class Net
         if (start < 0 || end >= _layers.Count)
             throw new ArgumentOutOfRangeException(nameof(start), $"layer range {start}..{end} is outside 0..{_layers.Count - 1}");
         float loss = 0;
+        if (DebugInfo) InputDebugInfo();
         for (int i = start; i <= end; i++)
         {
             foreach (Action<int> callback in _beforeForward) callback(i);
             loss += ForwardLayer(i);
+            if (DebugInfo) ForwardDebugInfo(i);
             foreach (Action<int> callback in _afterForward) callback(i);
         }
         return loss;
@@ -215,7 +220,11 @@ public sealed partial class Net
         for (int i = start; i >= end; i--)
         {
             foreach (Action<int> callback in _beforeBackward) callback(i);
-            if (_layerNeedBackward[i]) BackwardLayer(i, _bottomNeedBackward[i]);
+            if (_layerNeedBackward[i])
+            {
+                BackwardLayer(i, _bottomNeedBackward[i]);
+                if (DebugInfo) BackwardDebugInfo(i);
+            }
             foreach (Action<int> callback in _afterBackward) callback(i);
         }
     }
@@ -228,6 +237,7 @@ public sealed partial class Net
     {
         float loss = ForwardLoss();
         BackwardFromTo(_layers.Count - 1, 0);
+        if (DebugInfo) ParamNormsDebugInfo();
         return loss;
     }
 

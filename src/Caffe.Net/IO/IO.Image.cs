@@ -22,17 +22,7 @@ public static partial class IO
         using SKCodec? codec = SKCodec.Create(path);
         if (codec == null)
             throw new ModelFormatException(path, "the image could not be decoded (not a PNG, JPEG, BMP, GIF or WebP file, or corrupt).");
-        int height = codec.Info.Height, width = codec.Info.Width;
-        bool isGray = IsGrayscale(codec.Info.ColorType);
-        // Unpremultiplied RGBA: pycaffe keeps the raw RGB of transparent pixels and drops alpha.
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(info);
-        SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result == SKCodecResult.IncompleteInput)
-            throw new ModelFormatException(path, "the image is truncated.");
-        if (result != SKCodecResult.Success)
-            throw new ModelFormatException(path, $"the image could not be decoded ({result}).");
-        ReadOnlySpan<byte> pixels = bitmap.GetPixelSpan();
+        (byte[] pixels, int height, int width, bool isGray) = ImageCodec.DecodeRgba(codec, path);
         var image = new NdArray(height, width, color ? 3 : 1);
         float[] data = image.Data;
         for (int p = 0; p < height * width; p++)
@@ -73,6 +63,4 @@ public static partial class IO
     }
 
     private static byte ToByte(float v) => (byte)Math.Clamp((int)MathF.Round(v * 255f), 0, 255);
-
-    private static bool IsGrayscale(SKColorType type) => type is SKColorType.Gray8 or SKColorType.Alpha8;
 }

@@ -8,7 +8,8 @@ namespace Caffe;
 /// <summary>
 /// numpy's <c>.npy</c> format (numpy <c>np.load</c>/<c>np.save</c>) for the arrays pycaffe scripts keep on disk,
 /// such as <c>ilsvrc_2012_mean.npy</c>. Reads format versions 1–3, little- or big-endian float32, float64,
-/// uint8, int8, int16, int32, int64 and bool, in C or Fortran order, converting to float32 C order. Writes float32, version 1.
+/// uint8, int8, int16, int32, int64 and bool, in C or Fortran order, converting to float32 C order. Writes C order as
+/// float32 (the default), float64 or uint8, in format version 1 — or 2 when the header needs more than 65535 bytes, as numpy does.
 /// </summary>
 public static partial class Npy
 {
@@ -57,30 +58,61 @@ public static partial class Npy
         return result;
     }
 
-    /// <summary>Writes a float32 array as an .npy file (version 1, C order), atomically.</summary>
-    public static void Save(string path, NdArray array) => AtomicFile.Write(path, stream => Write(stream, array));
+    /// <summary>Writes an array as an .npy file (C order, the given dtype; float32 by default), atomically.</summary>
+    public static void Save(string path, NdArray array, NpyDType dtype = NpyDType.Float32) =>
+        AtomicFile.Write(path, stream => Write(stream, array, dtype));
 
-    /// <summary>Writes a float32 array as .npy content.</summary>
-    public static void Write(Stream stream, NdArray array)
+    /// <summary>
+    /// Writes an array as .npy content (numpy <c>np.save</c>). <see cref="NpyDType.UInt8"/> needs integer values in
+    /// [0, 255]; <see cref="NpyDType.Float64"/> widens each float32 exactly.
+    /// </summary>
+    public static void Write(Stream stream, NdArray array, NpyDType dtype = NpyDType.Float32)
     {
+        ArgumentNullException.ThrowIfNull(array);
+        if (dtype == NpyDType.UInt8)
+        {
+            for (int i = 0; i < array.Count; i++)
+            {
+                float v = array.Data[i];
+                if (!(v >= 0 && v <= 255 && v == MathF.Floor(v)))
+                    throw new ArgumentException($"Value {v} at flat index {i} cannot be saved as uint8 (an integer in [0, 255]).", nameof(array));
+            }
+        }
         string shape = array.NumAxes switch
         {
             0 => "()",
             1 => $"({array.Shape[0]},)",
             _ => "(" + string.Join(", ", array.Shape) + ")",
         };
-        string dict = $"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}";
-        // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64, ending in '\n'.
-        int total = 10 + dict.Length + 1;
-        int padding = (64 - total % 64) % 64;
+        string descr = dtype switch
+        {
+            NpyDType.Float64 => "<f8",
+            NpyDType.UInt8 => "|u1",
+            _ => "<f4",
+        };
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        // Magic (6) + version (2) + length (2 in version 1, 4 in version 2) + header, padded with spaces so the
+        // data starts at a multiple of 64, ending in '\n'.
+        int major = 10 + dict.Length + 1 > ushort.MaxValue ? 2 : 1;
+        int prefix = major == 1 ? 10 : 12;
+        int padding = (64 - (prefix + dict.Length + 1) % 64) % 64;
         string header = dict + new string(' ', padding) + "\n";
         var writer = new BinaryWriter(stream, Encoding.Latin1, leaveOpen: true);
         writer.Write(Magic);
-        writer.Write((byte)1);
+        writer.Write((byte)major);
         writer.Write((byte)0);
-        writer.Write((ushort)header.Length);
+        if (major == 1) writer.Write((ushort)header.Length);
+        else writer.Write((uint)header.Length);
         writer.Write(Encoding.Latin1.GetBytes(header));
-        foreach (float v in array.Data) writer.Write(v);
+        foreach (float v in array.Data)
+        {
+            switch (dtype)
+            {
+                case NpyDType.Float64: writer.Write((double)v); break;
+                case NpyDType.UInt8: writer.Write((byte)v); break;
+                default: writer.Write(v); break;
+            }
+        }
         writer.Flush();
     }
 
@@ -162,4 +194,17 @@ public static partial class Npy
 
     [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
     private static partial Regex ShapePattern();
+}
+
+/// <summary>The element types <see cref="Npy.Save"/> writes (numpy dtypes).</summary>
+public enum NpyDType
+{
+    /// <summary><c>float32</c> (<c>'&lt;f4'</c>), the values as they are.</summary>
+    Float32,
+
+    /// <summary><c>float64</c> (<c>'&lt;f8'</c>).</summary>
+    Float64,
+
+    /// <summary><c>uint8</c> (<c>'|u1'</c>): images and Caffe's pixel data.</summary>
+    UInt8,
 }

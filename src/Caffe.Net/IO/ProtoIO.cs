@@ -69,10 +69,15 @@ public static class ProtoIO
 
     /// <summary>
     /// Reads a solver prototxt and upgrades it to the current format (Caffe's <c>ReadSolverParamsFromTextFileOrDie</c>):
-    /// a deprecated <c>solver_type</c> enum becomes the <c>type</c> string.
+    /// a deprecated <c>solver_type</c> enum becomes the <c>type</c> string, and <c>snapshot_prefix</c> gets Caffe's
+    /// default (see <see cref="SolverUpgrader.UpgradeSnapshotPrefixProperty"/>).
     /// </summary>
-    public static SolverParameter ReadSolverParamsFromTextFile(string path) =>
-        SolverUpgrader.UpgradeSolverAsNeeded(TextFormat.ParseFile<SolverParameter>(path), path);
+    public static SolverParameter ReadSolverParamsFromTextFile(string path)
+    {
+        SolverParameter param = SolverUpgrader.UpgradeSolverAsNeeded(TextFormat.ParseFile<SolverParameter>(path), path);
+        SolverUpgrader.UpgradeSnapshotPrefixProperty(path, param);
+        return param;
+    }
 
     /// <summary>
     /// Parses a binary protobuf file, streaming from disk (no whole-file buffer). Blob payloads are read straight

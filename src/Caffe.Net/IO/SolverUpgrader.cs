@@ -64,4 +64,25 @@ public static class SolverUpgrader
         }
         return param;
     }
+
+    /// <summary>
+    /// Gives a solver read from <paramref name="solverFile"/> a default <c>snapshot_prefix</c> (Caffe's
+    /// <c>UpgradeSnapshotPrefixProperty</c>): when unset, the solver file's path without its extension; when it
+    /// names an existing directory, that directory joined with the solver file's name without extension.
+    /// </summary>
+    public static void UpgradeSnapshotPrefixProperty(string solverFile, SolverParameter param)
+    {
+        ArgumentNullException.ThrowIfNull(solverFile);
+        ArgumentNullException.ThrowIfNull(param);
+        if (!param.HasSnapshotPrefix)
+        {
+            param.SnapshotPrefix = Path.ChangeExtension(solverFile, null);
+            CaffeLog.Info($"snapshot_prefix was not specified and is set to {param.SnapshotPrefix}");
+        }
+        else if (Directory.Exists(param.SnapshotPrefix))
+        {
+            param.SnapshotPrefix = Path.Combine(param.SnapshotPrefix, Path.GetFileNameWithoutExtension(solverFile));
+            CaffeLog.Info($"snapshot_prefix is a directory and is set to {param.SnapshotPrefix}");
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace Caffe;
 /// outH = (height + 2 padH − (dilationH (kernelH − 1) + 1)) / strideH + 1, likewise outW; row
 /// index (c · kernelH + kh) · kernelW + kw. Positions in the padding read as zero.
 /// </summary>
-public static class Im2Col
+public static partial class Im2Col
 {
     // Below this many column elements the work stays on the calling thread.
     private const int ParallelWork = 1 << 16;
@@ -23,7 +23,7 @@ public static class Im2Col
         if (g.ColumnCount == 0 || channels == 0) return;
         if (channels == 1 || (long)g.ColumnCount * g.KernelSize * channels < ParallelWork)
         {
-            for (int c = 0; c < channels; c++) g.Im2ColChannel(data, col, c);
+            for (int c = 0; c < channels; c++) g.Im2ColChannel(data, col, c, g.ColumnCount, 0);
             return;
         }
         unsafe
@@ -33,7 +33,7 @@ public static class Im2Col
                 nint d = (nint)pData, cl = (nint)pCol;
                 int dataLength = data.Length, colLength = col.Length;
                 Parallel.For(0, channels, Options(channels), c =>
-                    g.Im2ColChannel(new ReadOnlySpan<float>((float*)d, dataLength), new Span<float>((float*)cl, colLength), c));
+                    g.Im2ColChannel(new ReadOnlySpan<float>((float*)d, dataLength), new Span<float>((float*)cl, colLength), c, g.ColumnCount, 0));
             }
         }
     }
@@ -46,7 +46,7 @@ public static class Im2Col
             strideH, strideW, dilationH, dilationW, data.Length, col.Length);
         if (channels == 1 || (long)g.ColumnCount * g.KernelSize * channels < ParallelWork)
         {
-            for (int c = 0; c < channels; c++) g.Col2ImChannel(col, data, c);
+            for (int c = 0; c < channels; c++) g.Col2ImChannel(col, data, c, g.ColumnCount, 0);
             return;
         }
         unsafe
@@ -56,7 +56,7 @@ public static class Im2Col
                 nint d = (nint)pData, cl = (nint)pCol;
                 int dataLength = data.Length, colLength = col.Length;
                 Parallel.For(0, channels, Options(channels), c =>
-                    g.Col2ImChannel(new ReadOnlySpan<float>((float*)cl, colLength), new Span<float>((float*)d, dataLength), c));
+                    g.Col2ImChannel(new ReadOnlySpan<float>((float*)cl, colLength), new Span<float>((float*)d, dataLength), c, g.ColumnCount, 0));
             }
         }
     }
@@ -89,25 +89,27 @@ public static class Im2Col
         public int KernelSize => KernelH * KernelW;
 
         public static Geometry Create(string call, int channels, int height, int width, int kernelH, int kernelW,
-            int padH, int padW, int strideH, int strideW, int dilationH, int dilationW, int dataLength, int colLength)
+            int padH, int padW, int strideH, int strideW, int dilationH, int dilationW, int dataLength, int colLength,
+            int images = 1)
         {
-            string args = $"{call}(channels={channels}, height={height}, width={width}, kernel={kernelH}x{kernelW}, " +
-                          $"pad={padH}x{padW}, stride={strideH}x{strideW}, dilation={dilationH}x{dilationW})";
+            // Formatted only on error: building it on every call cost more than a small im2col.
+            string Args() => $"{call}(channels={channels}, height={height}, width={width}, kernel={kernelH}x{kernelW}, " +
+                             $"pad={padH}x{padW}, stride={strideH}x{strideW}, dilation={dilationH}x{dilationW})";
             if (channels < 0 || height < 0 || width < 0)
-                throw new ArgumentOutOfRangeException(nameof(channels), $"{args}: image dimensions must not be negative.");
+                throw new ArgumentOutOfRangeException(nameof(channels), $"{Args()}: image dimensions must not be negative.");
             if (kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1 || dilationH < 1 || dilationW < 1)
-                throw new ArgumentOutOfRangeException(nameof(kernelH), $"{args}: kernel, stride and dilation must be at least 1.");
+                throw new ArgumentOutOfRangeException(nameof(kernelH), $"{Args()}: kernel, stride and dilation must be at least 1.");
             if (padH < 0 || padW < 0)
-                throw new ArgumentOutOfRangeException(nameof(padH), $"{args}: padding must not be negative.");
+                throw new ArgumentOutOfRangeException(nameof(padH), $"{Args()}: padding must not be negative.");
             int outH = OutputSize(height, kernelH, padH, strideH, dilationH);
             int outW = OutputSize(width, kernelW, padW, strideW, dilationW);
-            long imageSize = (long)channels * height * width;
-            long colSize = (long)channels * kernelH * kernelW * outH * outW;
+            long imageSize = (long)channels * height * width * images;
+            long colSize = (long)channels * kernelH * kernelW * outH * outW * images;
             if (dataLength < imageSize)
-                throw new ArgumentException($"{args}: the image needs {imageSize} elements but the span holds {dataLength}.", "data");
+                throw new ArgumentException($"{Args()}: the image needs {imageSize} elements but the span holds {dataLength}.", "data");
             if (colLength < colSize)
                 throw new ArgumentException(
-                    $"{args}: the column buffer ({channels * kernelH * kernelW} x {outH * outW}) needs {colSize} elements but the span holds {colLength}.", "col");
+                    $"{Args()}: the column buffer ({channels * kernelH * kernelW} x {(long)outH * outW * images}) needs {colSize} elements but the span holds {colLength}.", "col");
             return new Geometry(height, width, kernelH, kernelW, padH, padW, strideH, strideW, dilationH, dilationW, outH, outW);
         }
 
@@ -131,14 +133,15 @@ public static class Im2Col
             return (row, ow0, ow1, col0);
         }
 
-        public void Im2ColChannel(ReadOnlySpan<float> data, Span<float> col, int c)
+        /// <summary>Unfolds channel c; column-buffer row r starts at r · pitch + columnOffset.</summary>
+        public void Im2ColChannel(ReadOnlySpan<float> data, Span<float> col, int c, long pitch, long columnOffset)
         {
             ReadOnlySpan<float> image = data.Slice(c * Height * Width, Height * Width);
             for (int kh = 0; kh < KernelH; kh++)
             {
                 for (int kw = 0; kw < KernelW; kw++)
                 {
-                    Span<float> dst = col.Slice(((c * KernelH + kh) * KernelW + kw) * ColumnCount, ColumnCount);
+                    Span<float> dst = col.Slice((int)(((c * KernelH + kh) * KernelW + kw) * pitch + columnOffset), ColumnCount);
                     for (int oh = 0; oh < OutH; oh++)
                     {
                         Span<float> outRow = dst.Slice(oh * OutW, OutW);
@@ -164,7 +167,8 @@ public static class Im2Col
             }
         }
 
-        public void Col2ImChannel(ReadOnlySpan<float> col, Span<float> data, int c)
+        /// <summary>Folds channel c back; column-buffer rows laid out as in <see cref="Im2ColChannel"/>.</summary>
+        public void Col2ImChannel(ReadOnlySpan<float> col, Span<float> data, int c, long pitch, long columnOffset)
         {
             Span<float> image = data.Slice(c * Height * Width, Height * Width);
             image.Clear();
@@ -172,7 +176,7 @@ public static class Im2Col
             {
                 for (int kw = 0; kw < KernelW; kw++)
                 {
-                    ReadOnlySpan<float> src = col.Slice(((c * KernelH + kh) * KernelW + kw) * ColumnCount, ColumnCount);
+                    ReadOnlySpan<float> src = col.Slice((int)(((c * KernelH + kh) * KernelW + kw) * pitch + columnOffset), ColumnCount);
                     for (int oh = 0; oh < OutH; oh++)
                     {
                         var (row, ow0, ow1, col0) = Tap(kh, kw, oh);

@@ -170,41 +170,6 @@ public static partial class Visualization
         return new NdArray(batch.Data.AsSpan(index * size, size).ToArray(), batch.Shape.Skip(1).ToArray());
     }
 
-    /// <summary>(C, H, W) → H×W×C (numpy <c>a.transpose(1, 2, 0)</c>), e.g. a net input back to an image.</summary>
-    public static NdArray ChannelsLast(NdArray chw)
-    {
-        if (chw.NumAxes != 3) throw new ArgumentException($"ChannelsLast needs (C, H, W), got ({string.Join(", ", chw.Shape)}).");
-        int c = chw.Shape[0], area = chw.Shape[1] * chw.Shape[2];
-        var hwc = new NdArray(chw.Shape[1], chw.Shape[2], c);
-        for (int ch = 0; ch < c; ch++)
-            for (int p = 0; p < area; p++)
-                hwc.Data[p * c + ch] = chw.Data[ch * area + p];
-        return hwc;
-    }
-
-    /// <summary>
-    /// An H×W×K image (or an H×W map) resized bilinearly to <paramref name="height"/>×<paramref name="width"/>, pixel
-    /// centres aligned (as skimage's and OpenCV's resize): e.g. a photo to a net's input size, or a map to the photo's.
-    /// </summary>
-    public static NdArray ResizeImage(NdArray image, int height, int width)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        if (image.NumAxes is not (2 or 3))
-            throw new ArgumentException($"ResizeImage needs H×W or H×W×K, got ({string.Join(", ", image.Shape)}).");
-        int inHeight = image.Shape[0], inWidth = image.Shape[1], k = image.NumAxes == 3 ? image.Shape[2] : 1;
-        int[] shape = image.NumAxes == 3 ? [height, width, k] : [height, width];
-        var result = new NdArray(shape);
-        float[] plane = new float[inHeight * inWidth], resized = new float[height * width];
-        for (int c = 0; c < k; c++)
-        {
-            for (int p = 0; p < plane.Length; p++) plane[p] = image.Data[p * k + c];
-            ImageResize.Bilinear(plane, inHeight, inWidth, resized, height, width);
-            for (int p = 0; p < resized.Length; p++) result.Data[p * k + c] = resized[p];
-        }
-        return result;
-    }
-
     /// <summary>An H×W×K image enlarged <paramref name="factor"/> times by repeating pixels (for small inputs such as MNIST's 28×28).</summary>
     public static NdArray Upscale(NdArray image, int factor)
     {

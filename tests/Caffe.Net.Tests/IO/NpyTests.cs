@@ -101,3 +101,56 @@ public sealed class NpyTests
         File.Delete(path);
     }
 }
+
+/// <summary>.npy files written by numpy itself (tests/data/pycaffe/make_reference.py) and the dtypes Npy writes.</summary>
+[TestClass]
+public sealed class NpyNumpyFileTests
+{
+    [TestMethod]
+    public void ReadsNumpyFloat64FortranVersion2()
+    {
+        NdArray a = Npy.Load(TestData.Path("pycaffe/npy_f8_fortran_v2.npy"));
+        CollectionAssert.AreEqual(new[] { 2, 3, 4 }, a.Shape.ToArray());
+        for (int i = 0; i < 24; i++) Assert.AreEqual(i / 8f - 1, a.Data[i]);
+    }
+
+    [TestMethod]
+    public void ReadsNumpyUInt8AndBigEndianFloat32()
+    {
+        NdArray u = Npy.Load(TestData.Path("pycaffe/npy_u1.npy"));
+        CollectionAssert.AreEqual(Enumerable.Range(0, 25).Select(i => i * 10f).ToArray(), u.Data);
+        NdArray big = Npy.Load(TestData.Path("pycaffe/npy_f4_big.npy"));
+        CollectionAssert.AreEqual(new[] { 3, 2 }, big.Shape.ToArray());
+        CollectionAssert.AreEqual(Enumerable.Range(0, 6).Select(i => i * 1.5f).ToArray(), big.Data);
+    }
+
+    [TestMethod]
+    public void WritesFloat64AndUInt8()
+    {
+        var array = new NdArray([0f, 1.5f, 255f], [3]);
+        foreach ((NpyDType dtype, string descr, int size) in new[] { (NpyDType.Float64, "<f8", 8), (NpyDType.UInt8, "|u1", 1) })
+        {
+            if (dtype == NpyDType.UInt8) array.Data[1] = 7;
+            using var stream = new MemoryStream();
+            Npy.Write(stream, array, dtype);
+            byte[] bytes = stream.ToArray();
+            StringAssert.Contains(System.Text.Encoding.Latin1.GetString(bytes, 10, 64), $"'descr': '{descr}'");
+            Assert.AreEqual(0, (bytes.Length - 3 * size) % 64, "data starts on a 64-byte boundary");
+            CollectionAssert.AreEqual(array.Data, Npy.Read(new MemoryStream(bytes)).Data);
+        }
+        Assert.ThrowsExactly<ArgumentException>(() => Npy.Write(new MemoryStream(), new NdArray([0.5f], [1]), NpyDType.UInt8));
+    }
+
+    [TestMethod]
+    public void HugeHeaderSwitchesToVersion2()
+    {
+        // A shape with many axes makes a header longer than 65535 bytes, which needs format 2.0.
+        int[] shape = Enumerable.Repeat(1, 25000).ToArray();
+        using var stream = new MemoryStream();
+        Npy.Write(stream, new NdArray(shape), NpyDType.Float32);
+        byte[] bytes = stream.ToArray();
+        Assert.AreEqual(2, bytes[6]);
+        Assert.AreEqual(0, (bytes.Length - 4) % 64);
+        Assert.AreEqual(25000, Npy.Read(new MemoryStream(bytes)).NumAxes);
+    }
+}

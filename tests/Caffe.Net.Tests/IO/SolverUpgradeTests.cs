@@ -73,12 +73,35 @@ public sealed class SolverUpgradeTests
             File.WriteAllText(path, "net: 'n.prototxt'\nsolver_type: RMSPROP\nrms_decay: 0.98\n");
             using var log = new LogCapture();
             SolverParameter solver = ProtoIO.ReadSolverParamsFromTextFile(path);
-            ProtoAssert.AreEqual(TextFormat.Parse<SolverParameter>("net: 'n.prototxt' type: 'RMSProp' rms_decay: 0.98"), solver);
+            // Caffe also gives a solver read from a file a snapshot_prefix: the file's path without extension.
+            var expected = TextFormat.Parse<SolverParameter>("net: 'n.prototxt' type: 'RMSProp' rms_decay: 0.98");
+            expected.SnapshotPrefix = path[..^".prototxt".Length];
+            ProtoAssert.AreEqual(expected, solver);
             StringAssert.EndsWith(log.Lines[0].Message, path);
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    [TestMethod]
+    public void SnapshotPrefixDefaultsAsInCaffe()
+    {
+        using var dir = new Caffe.Tests.Solvers.TempDir();
+        string path = Path.Combine(dir.Path, "lenet_solver.prototxt");
+        File.WriteAllText(path, "net: 'n.prototxt'");
+        Assert.AreEqual(Path.Combine(dir.Path, "lenet_solver"), ProtoIO.ReadSolverParamsFromTextFile(path).SnapshotPrefix);
+
+        File.WriteAllText(path, "net: 'n.prototxt' snapshot_prefix: 'snapshots/lenet'");
+        Assert.AreEqual("snapshots/lenet", ProtoIO.ReadSolverParamsFromTextFile(path).SnapshotPrefix, "a plain prefix is kept");
+
+        File.WriteAllText(path, $"net: 'n.prototxt' snapshot_prefix: '{dir.Path}'");
+        Assert.AreEqual(Path.Combine(dir.Path, "lenet_solver"), ProtoIO.ReadSolverParamsFromTextFile(path).SnapshotPrefix,
+            "a folder gets the solver's name");
+
+        var inMemory = new SolverParameter();
+        SolverUpgrader.UpgradeSnapshotPrefixProperty("models/x/solver.prototxt", inMemory);
+        Assert.AreEqual(Path.Combine("models", "x", "solver"), inMemory.SnapshotPrefix);
     }
 }

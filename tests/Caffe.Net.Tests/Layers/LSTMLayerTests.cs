@@ -1,0 +1,182 @@
+namespace Caffe.Tests.Layers;
+
+/// <summary>Caffe's test_lstm_layer.cpp (LSTM cases), plus the unrolled structure, hand-computed values and expose_hidden.</summary>
+[TestClass]
+public sealed class LSTMLayerTests
+{
+    private const int NumOutput = RecurrentTesting.NumOutput;
+    private RecurrentTesting _t = null!;
+
+    [TestInitialize]
+    public void SetUp()
+    {
+        Rng.SetRandomSeed(1701);
+        _t = new RecurrentTesting("LSTM");
+    }
+
+    [TestMethod]
+    public void SetUpShapesTheTop()
+    {
+        Layer layer = _t.NewLayer();
+        Assert.IsInstanceOfType<LSTMLayer>(layer);
+        layer.SetUp(_t.Bottoms, [_t.Top]);
+        CollectionAssert.AreEqual(new[] { 1, 3, NumOutput }, _t.Top.Shape.ToArray());
+    }
+
+    [TestMethod]
+    public void ParametersAreTheUnrolledNetsOwnBlobsInBvlcOrder()
+    {
+        var layer = (LSTMLayer)_t.NewLayer();
+        layer.SetUp(_t.Bottoms, [_t.Top]);
+        AssertParams(layer, ("W_xc", [4 * NumOutput, 6]), ("b_c", [4 * NumOutput]), ("W_hc", [4 * NumOutput, NumOutput]));
+
+        var withStatic = (LSTMLayer)_t.NewLayer();
+        withStatic.SetUp(_t.BottomsWithStatic, [_t.Top]);
+        AssertParams(withStatic, ("W_xc", [4 * NumOutput, 6]), ("b_c", [4 * NumOutput]),
+                     ("W_xc_static", [4 * NumOutput, 24]), ("W_hc", [4 * NumOutput, NumOutput]));
+    }
+
+    [TestMethod]
+    public void UnrolledNetMirrorsBvlc()
+    {
+        _t.ReshapeBlobs(2, 3);
+        var layer = (LSTMLayer)_t.NewLayer();
+        layer.SetUp(_t.Bottoms, [_t.Top]);
+        Net net = layer.UnrolledNet;
+        string[] expectedLayers =
+        [
+            "rec_", "rec_", "rec_cont_slice", "rec_x_transform", "rec_W_xc_x_slice",
+            "rec_h_conted_0", "rec_transform_1", "rec_gate_input_1", "rec_unit_1",
+            "rec_h_conted_1", "rec_transform_2", "rec_gate_input_2", "rec_unit_2",
+            "rec_", "rec_h_concat", "h_pseudoloss",
+        ];
+        CollectionAssert.AreEqual(expectedLayers, net.LayerNames.Where(n => !n.EndsWith("_split", StringComparison.Ordinal)).ToArray());
+        CollectionAssert.AreEqual(new[] { "x", "cont", "c_0", "h_0" }, net.Inputs.ToArray());
+        foreach (string blob in new[] { "W_xc_x", "W_xc_x_1", "W_xc_x_2", "cont_1", "cont_2", "h_conted_0", "W_hc_h_0",
+                                        "gate_input_1", "c_1", "h_1", "h_conted_1", "W_hc_h_1", "gate_input_2", "c_2",
+                                        "h_2", "c_T", "h" })
+        {
+            Assert.IsTrue(net.Blobs.ContainsKey(blob), $"missing blob {blob}");
+        }
+        CollectionAssert.AreEqual(new[] { "x" }, net.BottomNames["rec_x_transform"].ToArray());
+        Assert.IsTrue(net.BottomNeedBackward[net.LayerIndex("rec_x_transform")][0], "propagate_down: true reaches x");
+        Assert.IsFalse(net.LayerNeedBackward[net.LayerIndex("rec_cont_slice")], "no gradient for cont");
+    }
+
+    [TestMethod]
+    public void ForwardStepByStepEqualsTheWholeSequence() => _t.CheckForwardStepByStep();
+
+    [TestMethod]
+    public void ForwardMatchesHandComputedCell()
+    {
+        // T = 2, one stream, one input feature, one cell; distinct weights per gate expose the i, f, o, g order.
+        var x = TestBlobs.FromValues([2, 1, 1], 0.5f, -1.5f);
+        var cont = TestBlobs.FromValues([2, 1], 0, 1);
+        var top = new Blob();
+        var layer = new LSTMLayer(TestBlobs.Param("name: 'l' type: 'LSTM' recurrent_param { num_output: 1 }"));
+        layer.SetUp([x, cont], [top]);
+        float[] wx = [0.3f, -0.2f, 0.8f, 0.5f], b = [0.1f, 0.4f, -0.3f, 0.2f], wh = [-0.6f, 0.7f, 0.25f, 0.9f];
+        wx.CopyTo(layer.Blobs[0].Data);
+        b.CopyTo(layer.Blobs[1].Data);
+        wh.CopyTo(layer.Blobs[2].Data);
+        layer.Forward([x, cont], [top]);
+
+        double h = 0, c = 0;
+        for (int t = 0; t < 2; t++)
+        {
+            double Gate(int k) => wx[k] * x.Data[t] + b[k] + wh[k] * cont.Data[t] * h;
+            double i = Sigmoid(Gate(0)), f = cont.Data[t] * Sigmoid(Gate(1)), o = Sigmoid(Gate(2)), g = Math.Tanh(Gate(3));
+            c = f * c + i * g;
+            h = o * Math.Tanh(c);
+            Assert.AreEqual(h, top.Data[t], 1e-6, $"h at t = {t}");
+        }
+    }
+
+    [TestMethod]
+    public void Gradient()
+    {
+        var checker = new GradientChecker(1e-2f, 1e-3f);
+        checker.CheckGradientExhaustive(_t.NewLayer(), _t.Bottoms, [_t.Top], 0);
+    }
+
+    [TestMethod]
+    public void GradientNonZeroCont()
+    {
+        _t.SetContAfterThirdEntry();
+        var checker = new GradientChecker(1e-2f, 1e-3f);
+        checker.CheckGradientExhaustive(_t.NewLayer(), _t.Bottoms, [_t.Top], 0);
+    }
+
+    [TestMethod]
+    public void GradientNonZeroContBufferSize2()
+    {
+        _t.ReshapeBlobs(2, 2);
+        Rng.FillUniform(_t.Bottom.Data, 0, 1);
+        _t.SetContAfterThirdEntry();
+        var checker = new GradientChecker(1e-2f, 1e-3f);
+        checker.CheckGradientExhaustive(_t.NewLayer(), _t.Bottoms, [_t.Top], 0);
+    }
+
+    [TestMethod]
+    public void GradientNonZeroContBufferSize2WithStaticInput()
+    {
+        _t.ReshapeBlobs(2, 2);
+        Rng.FillUniform(_t.Bottom.Data, 0, 1);
+        Rng.FillUniform(_t.Static.Data, 0, 1);
+        _t.SetContAfterThirdEntry();
+        var checker = new GradientChecker(1e-2f, 1e-3f);
+        Layer layer = _t.NewLayer();
+        checker.CheckGradientExhaustive(layer, _t.BottomsWithStatic, [_t.Top], 0);
+        checker.CheckGradientExhaustive(layer, _t.BottomsWithStatic, [_t.Top], 2);
+    }
+
+    [TestMethod]
+    public void ExposedHiddenStateCarriesTheSequence() => _t.CheckExposedHiddenStateCarriesTheSequence(numHidden: 2);
+
+    [TestMethod]
+    public void ChangingTheNumberOfTimestepsUnrollsAgain() => _t.CheckChangingTheNumberOfTimesteps();
+
+    [TestMethod]
+    public void ChangingTheNumberOfStreamsReshapes() => _t.CheckChangingTheNumberOfStreams();
+
+    [TestMethod]
+    public void ResetForgetsTheHiddenState()
+    {
+        _t.ReshapeBlobs(1, 3);
+        _t.Cont.Data.Fill(1);
+        var layer = (LSTMLayer)_t.NewLayer();
+        layer.SetUp(_t.Bottoms, [_t.Top]);
+        layer.Forward(_t.Bottoms, [_t.Top]);
+        float[] first = _t.Top.Data.ToArray();
+        layer.Forward(_t.Bottoms, [_t.Top]);
+        CollectionAssert.AreNotEqual(first, _t.Top.Data.ToArray(), "the state of the first forward carries over");
+        layer.Reset();
+        layer.Forward(_t.Bottoms, [_t.Top]);
+        CollectionAssert.AreEqual(first, _t.Top.Data.ToArray());
+    }
+
+    [TestMethod]
+    public void BadInputsAreRejected() => _t.CheckBadInputsAreRejected();
+
+    internal static void AssertParams(RecurrentLayer layer, params (string Name, int[] Shape)[] expected)
+    {
+        Net net = layer.UnrolledNet;
+        Assert.AreEqual(expected.Length, layer.Blobs.Count);
+        int k = 0;
+        for (int i = 0; i < net.AllParams.Count; i++)
+        {
+            if (net.ParamOwners[i] != -1)
+            {
+                Assert.IsTrue(net.AllParams[i].SharesDataWith(net.AllParams[net.ParamOwners[i]]));
+                continue;
+            }
+            Assert.AreSame(net.AllParams[i], layer.Blobs[k]);
+            Assert.AreEqual(expected[k].Name, net.ParamDisplayNames[i]);
+            CollectionAssert.AreEqual(expected[k].Shape, layer.Blobs[k].Shape.ToArray(), expected[k].Name);
+            k++;
+        }
+        Assert.AreEqual(expected.Length, k);
+    }
+
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+}

@@ -98,8 +98,44 @@ public abstract class Layer
         return loss;
     }
 
-    /// <summary>Computes bottom diffs for the bottoms flagged in <paramref name="propagateDown"/> and accumulates parameter diffs.</summary>
-    public void Backward(IReadOnlyList<Blob> top, IReadOnlyList<bool> propagateDown, IReadOnlyList<Blob> bottom) =>
+    /// <summary>
+    /// Computes bottom diffs for the bottoms flagged in <paramref name="propagateDown"/> and accumulates parameter
+    /// diffs — or runs <see cref="BackwardOverride"/> instead when one is set.
+    /// </summary>
+    public void Backward(IReadOnlyList<Blob> top, IReadOnlyList<bool> propagateDown, IReadOnlyList<Blob> bottom)
+    {
+        if (BackwardOverride == null)
+        {
+            BackwardCpu(top, propagateDown, bottom);
+            return;
+        }
+        var context = new BackwardHookContext(this, -1, null, top, propagateDown, bottom);
+        try
+        {
+            BackwardOverride(context);
+        }
+        finally
+        {
+            context.Release();
+        }
+    }
+
+    /// <summary>
+    /// Replaces this layer's backward, in a net and when called directly (e.g. a ReLU that passes only positive
+    /// gradients, for deconvnet visualizations). The override receives the tops with the diffs they came in with,
+    /// the bottoms and <c>propagate_down</c>, and writes the bottom diffs; <see cref="BackwardHookContext.RunLayerBackward"/>
+    /// runs the layer's own backward. Set it back to null to restore the layer's backward.
+    /// </summary>
+    public Action<BackwardHookContext>? BackwardOverride { get; set; }
+
+    /// <summary>The layer's own backward, or its override, for a context the net prepared.</summary>
+    internal void BackwardWith(BackwardHookContext context)
+    {
+        if (BackwardOverride != null) BackwardOverride(context);
+        else BackwardCpu(context.Top, context.PropagateDown, context.Bottom);
+    }
+
+    internal void BackwardOwn(IReadOnlyList<Blob> top, IReadOnlyList<bool> propagateDown, IReadOnlyList<Blob> bottom) =>
         BackwardCpu(top, propagateDown, bottom);
 
     /// <summary>The forward computation.</summary>

@@ -2,9 +2,10 @@ namespace Caffe;
 
 /// <summary>
 /// Maps Caffe type strings (<c>type: "Convolution"</c>) to layer constructors. Built-in types are listed
-/// explicitly below; user layers are added with <see cref="Register"/> (BVLC's <c>REGISTER_LAYER_CLASS</c>).
+/// explicitly below; user layers are added with <see cref="Register"/> (BVLC's <c>REGISTER_LAYER_CLASS</c>), or
+/// as Python layers (<c>type: "Python"</c>, see <see cref="RegisterPython"/>).
 /// </summary>
-public static class LayerRegistry
+public static partial class LayerRegistry
 {
     private static readonly object Gate = new();
     private static readonly Dictionary<string, Func<LayerParameter, Layer>> Creators = BuiltIn();
@@ -92,6 +93,7 @@ public static class LayerRegistry
         ["Pooling"] = p => new PoolingLayer(p),
         ["Power"] = p => new PowerLayer(p),
         ["PReLU"] = p => new PReLULayer(p),
+        ["Python"] = CreatePythonLayer,
         ["Reduction"] = p => new ReductionLayer(p),
         ["ReLU"] = p => new ReLULayer(p),
         ["Reshape"] = p => new ReshapeLayer(p),

@@ -13,14 +13,18 @@ public sealed partial class Net
         filtered.Layer.Clear();
         foreach (LayerParameter layer in param.Layer)
         {
-            if (layer.Include.Count > 0 && layer.Exclude.Count > 0)
-                throw new LayerException(layer.Name, layer.Type, "specify either include rules or exclude rules, not both.");
-            bool included = layer.Include.Count == 0
-                ? !layer.Exclude.Any(rule => StateMeetsRule(state, rule))
-                : layer.Include.Any(rule => StateMeetsRule(state, rule));
-            if (included) filtered.Layer.Add(layer.Clone());
+            if (IsIncluded(state, layer)) filtered.Layer.Add(layer.Clone());
         }
         return filtered;
+    }
+
+    private static bool IsIncluded(NetState state, LayerParameter layer)
+    {
+        if (layer.Include.Count > 0 && layer.Exclude.Count > 0)
+            throw new LayerException(layer.Name, layer.Type, "specify either include rules or exclude rules, not both.");
+        return layer.Include.Count == 0
+            ? !layer.Exclude.Any(rule => StateMeetsRule(state, rule))
+            : layer.Include.Any(rule => StateMeetsRule(state, rule));
     }
 
     /// <summary>

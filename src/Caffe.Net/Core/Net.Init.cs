@@ -31,83 +31,35 @@ public sealed partial class Net
     private readonly List<float> _paramsLr = [];
     private readonly List<float> _paramsWeightDecay = [];
 
-    private void Init(NetParameter inParam)
+    private SourceLocation?[] _layerLocations = [];
+
+    private void Init(NetParameter inParam, IReadOnlyList<SourceLocation?>? locations)
     {
         Phase = inParam.State?.Phase ?? Phase.Test;
-        NetParameter filtered = FilterNet(inParam);
-        NetParameter param = SplitInserter.InsertSplits(filtered);
+        if (locations != null && locations.Count != inParam.Layer.Count) locations = null;
+        NetParameter param;
+        try
+        {
+            param = SplitInserter.InsertSplits(FilterNet(inParam));
+        }
+        catch (LayerException e) when (e.AddLocation(LocationByName(inParam, locations, e.LayerName)))
+        {
+            throw;
+        }
+        _layerLocations = TraceLocations(inParam, param, locations);
         Name = param.Name;
         var blobNameToIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var availableBlobs = new SortedSet<string>(StringComparer.Ordinal);
 
         for (int layerId = 0; layerId < param.Layer.Count; layerId++)
         {
-            LayerParameter layerParam = param.Layer[layerId];
-            if (!layerParam.HasPhase) layerParam.Phase = Phase;
-            if (layerParam.PropagateDown.Count > 0 && layerParam.PropagateDown.Count != layerParam.Bottom.Count)
+            try
             {
-                throw new LayerException(layerParam.Name, layerParam.Type,
-                    $"propagate_down must be given 0 times or once per bottom ({layerParam.Bottom.Count}), " +
-                    $"not {layerParam.PropagateDown.Count} times.");
+                InitLayer(param.Layer[layerId], layerId, availableBlobs, blobNameToIndex);
             }
-            Layer layer = LayerRegistry.CreateLayer(layerParam);
-            _layers.Add(layer);
-            _layerNames.Add(layerParam.Name);
-            _bottomVecs.Add([]);
-            _bottomIdVecs.Add([]);
-            _bottomNeedBackward.Add([]);
-            _topVecs.Add([]);
-            _topIdVecs.Add([]);
-            _paramIdVecs.Add([]);
-
-            bool needBackward = false;
-            for (int bottomId = 0; bottomId < layerParam.Bottom.Count; bottomId++)
+            catch (LayerException e) when (e.AddLocation(_layerLocations[layerId]))
             {
-                int blobId = AppendBottom(layerParam, layerId, bottomId, availableBlobs, blobNameToIndex);
-                needBackward |= _blobNeedBackward[blobId];
-            }
-            int numTop = layerParam.Top.Count;
-            for (int topId = 0; topId < numTop; topId++)
-            {
-                AppendTop(layerParam, layerId, topId, availableBlobs, blobNameToIndex);
-                if (layerParam.Type == "Input") _inputBlobIndices.Add(_blobs.Count - 1);
-            }
-            if (layer.AutoTopBlobs)
-            {
-                int needed = Math.Max(layer.MinTopBlobs, layer.ExactNumTopBlobs);
-                // Anonymous tops are not offered to later layers as bottoms.
-                for (; numTop < needed; numTop++) AppendTop(layerParam, layerId, numTop, null, null);
-            }
-
-            SetUpLayer(layerId);
-            for (int topId = 0; topId < _topVecs[layerId].Count; topId++)
-            {
-                int blobId = _topIdVecs[layerId][topId];
-                while (_blobLossWeights.Count <= blobId) _blobLossWeights.Add(0f);
-                _blobLossWeights[blobId] = layer.Loss(topId);
-            }
-
-            int paramSize = layerParam.Param.Count;
-            int numParamBlobs = layer.Blobs.Count;
-            if (paramSize > numParamBlobs)
-            {
-                throw new LayerException(layer.Name, layer.Type,
-                    $"too many param specs: {paramSize} given, but the layer has {numParamBlobs} parameter blob(s).");
-            }
-            for (int paramId = 0; paramId < numParamBlobs; paramId++)
-            {
-                ParamSpec spec = paramId < paramSize ? layerParam.Param[paramId] : DefaultParamSpec;
-                bool paramNeedBackward = spec.LrMult > 0;
-                needBackward |= paramNeedBackward;
-                layer.SetParamPropagateDown(paramId, paramNeedBackward);
-            }
-            // Caffe reads the specs from the layer's own copy here: layers such as BatchNorm add lr_mult 0 specs in setup.
-            for (int paramId = 0; paramId < numParamBlobs; paramId++) AppendParam(layer.Param, layerId, paramId);
-
-            _layerNeedBackward.Add(needBackward);
-            if (needBackward)
-            {
-                foreach (int blobId in _topIdVecs[layerId]) _blobNeedBackward[blobId] = true;
+                throw;
             }
         }
 
@@ -117,6 +69,106 @@ public sealed partial class Net
         ShareWeights();
         DebugInfo = param.DebugInfo;
         BuildMirror();
+    }
+
+    private void InitLayer(LayerParameter layerParam, int layerId, SortedSet<string> availableBlobs,
+                           Dictionary<string, int> blobNameToIndex)
+    {
+        if (!layerParam.HasPhase) layerParam.Phase = Phase;
+        if (layerParam.PropagateDown.Count > 0 && layerParam.PropagateDown.Count != layerParam.Bottom.Count)
+        {
+            throw new LayerException(layerParam.Name, layerParam.Type,
+                $"propagate_down must be given 0 times or once per bottom ({layerParam.Bottom.Count}), " +
+                $"not {layerParam.PropagateDown.Count} times.");
+        }
+        Layer layer = LayerRegistry.CreateLayer(layerParam);
+        _layers.Add(layer);
+        _layerNames.Add(layerParam.Name);
+        _bottomVecs.Add([]);
+        _bottomIdVecs.Add([]);
+        _bottomNeedBackward.Add([]);
+        _topVecs.Add([]);
+        _topIdVecs.Add([]);
+        _paramIdVecs.Add([]);
+
+        bool needBackward = false;
+        for (int bottomId = 0; bottomId < layerParam.Bottom.Count; bottomId++)
+        {
+            int blobId = AppendBottom(layerParam, layerId, bottomId, availableBlobs, blobNameToIndex);
+            needBackward |= _blobNeedBackward[blobId];
+        }
+        int numTop = layerParam.Top.Count;
+        for (int topId = 0; topId < numTop; topId++)
+        {
+            AppendTop(layerParam, layerId, topId, availableBlobs, blobNameToIndex);
+            if (layerParam.Type == "Input") _inputBlobIndices.Add(_blobs.Count - 1);
+        }
+        if (layer.AutoTopBlobs)
+        {
+            int needed = Math.Max(layer.MinTopBlobs, layer.ExactNumTopBlobs);
+            // Anonymous tops are not offered to later layers as bottoms.
+            for (; numTop < needed; numTop++) AppendTop(layerParam, layerId, numTop, null, null);
+        }
+
+        SetUpLayer(layerId);
+        for (int topId = 0; topId < _topVecs[layerId].Count; topId++)
+        {
+            int blobId = _topIdVecs[layerId][topId];
+            while (_blobLossWeights.Count <= blobId) _blobLossWeights.Add(0f);
+            _blobLossWeights[blobId] = layer.Loss(topId);
+        }
+
+        int paramSize = layerParam.Param.Count;
+        int numParamBlobs = layer.Blobs.Count;
+        if (paramSize > numParamBlobs)
+        {
+            throw new LayerException(layer.Name, layer.Type,
+                $"too many param specs: {paramSize} given, but the layer has {numParamBlobs} parameter blob(s).");
+        }
+        for (int paramId = 0; paramId < numParamBlobs; paramId++)
+        {
+            ParamSpec spec = paramId < paramSize ? layerParam.Param[paramId] : DefaultParamSpec;
+            bool paramNeedBackward = spec.LrMult > 0;
+            needBackward |= paramNeedBackward;
+            layer.SetParamPropagateDown(paramId, paramNeedBackward);
+        }
+        // Caffe reads the specs from the layer's own copy here: layers such as BatchNorm add lr_mult 0 specs in setup.
+        for (int paramId = 0; paramId < numParamBlobs; paramId++) AppendParam(layer.Param, layerId, paramId);
+
+        _layerNeedBackward.Add(needBackward);
+        if (needBackward)
+        {
+            foreach (int blobId in _topIdVecs[layerId]) _blobNeedBackward[blobId] = true;
+        }
+    }
+
+    // The prototxt location of each layer of the built net: filtering drops layers and InsertSplits adds
+    // Split layers (which have none) right after their producers, so the kept layers appear in order.
+    private static SourceLocation?[] TraceLocations(NetParameter inParam, NetParameter built, IReadOnlyList<SourceLocation?>? locations)
+    {
+        var traced = new SourceLocation?[built.Layer.Count];
+        if (locations == null) return traced;
+        NetState state = inParam.State ?? new NetState();
+        int[] kept = Enumerable.Range(0, inParam.Layer.Count).Where(i => IsIncluded(state, inParam.Layer[i])).ToArray();
+        int k = 0;
+        for (int j = 0; j < built.Layer.Count && k < kept.Length; j++)
+        {
+            LayerParameter original = inParam.Layer[kept[k]];
+            if (built.Layer[j].Name != original.Name || built.Layer[j].Type != original.Type) continue;
+            traced[j] = locations[kept[k]];
+            k++;
+        }
+        return traced;
+    }
+
+    private static SourceLocation? LocationByName(NetParameter inParam, IReadOnlyList<SourceLocation?>? locations, string layerName)
+    {
+        if (locations == null) return null;
+        for (int i = 0; i < inParam.Layer.Count; i++)
+        {
+            if (inParam.Layer[i].Name == layerName) return locations[i];
+        }
+        return null;
     }
 
     private static readonly ParamSpec DefaultParamSpec = new();
@@ -136,7 +188,18 @@ public sealed partial class Net
         {
             string shapes = string.Join("; ", _bottomIdVecs[layerId].Select(b => $"{_blobNames[b]}: {_blobs[b].ShapeString}"));
             throw new LayerException(layer.Name, layer.Type,
-                $"setup failed: {e.Message} (bottoms: {(shapes.Length == 0 ? "none" : shapes)})", e);
+                $"setup failed: {e.GetType().Name}: {e.Message} (bottoms: {(shapes.Length == 0 ? "none" : shapes)})", e);
+        }
+        // A fresh blob has no axes and no elements; any Reshape, even to a scalar (), gives it at least one.
+        for (int t = 0; t < _topVecs[layerId].Count; t++)
+        {
+            Blob top = _topVecs[layerId][t];
+            if (top.NumAxes == 0 && top.Count == 0)
+            {
+                throw new LayerException(layer.Name, layer.Type,
+                    $"did not shape its top '{_blobNames[_topIdVecs[layerId][t]]}' (top {t}) during setup: a layer's " +
+                    "LayerSetUp or Reshape must reshape every top (e.g. top[0].ReshapeLike(bottom[0])).");
+            }
         }
     }
 

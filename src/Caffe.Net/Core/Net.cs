@@ -20,12 +20,12 @@ public sealed partial class Net
     /// </summary>
     public Net(string prototxtPath, Phase phase, int level = 0, IEnumerable<string>? stages = null, string? weights = null)
     {
-        NetParameter param = ProtoIO.ReadNetParamsFromTextFile(prototxtPath);
+        NetParameter param = ProtoIO.ReadNetParamsFromTextFile(prototxtPath, out IReadOnlyList<SourceLocation?> locations);
         param.State ??= new NetState();
         param.State.Phase = phase;
         if (stages != null) param.State.Stage.AddRange(stages);
         param.State.Level = level;
-        Init(param);
+        Init(param, locations);
         if (weights != null) CopyFrom(weights);
     }
 
@@ -33,7 +33,20 @@ public sealed partial class Net
     public Net(string prototxtPath, string weights, Phase phase) : this(prototxtPath, phase, weights: weights) { }
 
     /// <summary>Builds a net from parameters; the phase, level and stages come from <c>param.state</c>.</summary>
-    public Net(NetParameter param) => Init(NetUpgrader.UpgradeNetAsNeeded(param.Clone(), "<NetParameter>"));
+    public Net(NetParameter param) => Init(NetUpgrader.UpgradeNetAsNeeded(param.Clone(), "<NetParameter>"), null);
+
+    /// <summary>
+    /// Builds a net from parameters read from a prototxt (<see cref="ProtoIO.ReadNetParamsFromTextFile(string, out IReadOnlyList{SourceLocation?})"/>),
+    /// with the location of each of its layers, so that layer errors name their <c>file:line</c>.
+    /// </summary>
+    public Net(NetParameter param, IReadOnlyList<SourceLocation?> layerLocations)
+    {
+        ArgumentNullException.ThrowIfNull(layerLocations);
+        if (layerLocations.Count != param.Layer.Count)
+            throw new ArgumentException(
+                $"{layerLocations.Count} layer locations given for {param.Layer.Count} layers.", nameof(layerLocations));
+        Init(NetUpgrader.UpgradeNetAsNeeded(param.Clone(), "<NetParameter>"), layerLocations);
+    }
 
     /// <summary>The net's name.</summary>
     public string Name { get; private set; } = "";
@@ -192,7 +205,7 @@ public sealed partial class Net
         for (int i = start; i <= end; i++)
         {
             foreach (Action<int> callback in _beforeForward) callback(i);
-            loss += _layers[i].Forward(_bottomVecs[i], _topVecs[i]);
+            loss += ForwardLayer(i);
             if (DebugInfo) ForwardDebugInfo(i);
             foreach (Action<int> callback in _afterForward) callback(i);
         }
@@ -209,7 +222,7 @@ public sealed partial class Net
             foreach (Action<int> callback in _beforeBackward) callback(i);
             if (_layerNeedBackward[i])
             {
-                _layers[i].Backward(_topVecs[i], _bottomNeedBackward[i], _bottomVecs[i]);
+                BackwardLayer(i, _bottomNeedBackward[i]);
                 if (DebugInfo) BackwardDebugInfo(i);
             }
             foreach (Action<int> callback in _afterBackward) callback(i);

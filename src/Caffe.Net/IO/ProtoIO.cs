@@ -13,6 +13,35 @@ public static class ProtoIO
         NetUpgrader.UpgradeNetAsNeeded(TextFormat.ParseFile<NetParameter>(path), path);
 
     /// <summary>
+    /// Reads and upgrades a net prototxt like <see cref="ReadNetParamsFromTextFile(string)"/>, and gives for each
+    /// layer of the result the <c>file:line</c> of its <c>layer {</c> (or V1 <c>layers {</c>) block, so that
+    /// errors can point at it. Layers an upgrade created (the Input layer of <c>input:</c> fields) and layers of
+    /// V0 nets, which the upgrade rebuilds, have no location (null).
+    /// </summary>
+    public static NetParameter ReadNetParamsFromTextFile(string path, out IReadOnlyList<SourceLocation?> layerLocations)
+    {
+        NetParameter raw = TextFormat.ParseFile<NetParameter>(path, out SourceMap map);
+        var written = new List<(string Name, SourceLocation? Location)>();
+        if (!NetUpgrader.NetNeedsV0ToV1Upgrade(raw))
+        {
+            for (int i = 0; i < raw.Layer.Count; i++) written.Add((raw.Layer[i].Name, map.Find($"layer[{i}]")));
+            for (int i = 0; i < raw.Layers.Count; i++) written.Add((raw.Layers[i].Name, map.Find($"layers[{i}]")));
+        }
+        NetParameter param = NetUpgrader.UpgradeNetAsNeeded(raw, path);
+        // The input upgrade puts one Input layer first; the other upgrades keep the layers in order. The names
+        // must agree as well, so an upgrade that changed the layer list leaves locations out rather than wrong.
+        int shift = param.Layer.Count - written.Count;
+        var locations = new SourceLocation?[param.Layer.Count];
+        for (int j = 0; j < locations.Length; j++)
+        {
+            int k = j - shift;
+            if (k >= 0 && k < written.Count && written[k].Name == param.Layer[j].Name) locations[j] = written[k].Location;
+        }
+        layerLocations = locations;
+        return param;
+    }
+
+    /// <summary>
     /// The size limit of a binary protobuf message, 2 GB - 1 byte: protobuf's own, which Caffe applies too
     /// (<c>kProtoReadBytesLimit</c>). Larger weights need HDF5.
     /// </summary>

@@ -36,6 +36,31 @@ public static class TextFormat
     }
 
     /// <summary>
+    /// Reads and parses a prototxt file like <see cref="ParseFile{T}(string)"/>, and records where each element
+    /// of a repeated message field starts (e.g. every <c>layer {</c> block) in <paramref name="map"/>, so later
+    /// errors about a layer can name its <c>file:line</c>. The message is the same as without the map.
+    /// </summary>
+    /// <exception cref="TextFormatException">The file is malformed.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static T ParseFile<T>(string path, out SourceMap map) where T : IMessage<T>, new()
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Parse<T>(File.ReadAllText(path, Encoding.UTF8), path, out map);
+    }
+
+    /// <summary>Parses <paramref name="text"/> like <see cref="Parse{T}(string, string?)"/>, recording element locations in <paramref name="map"/>.</summary>
+    /// <exception cref="TextFormatException">The text is malformed or does not match the message type.</exception>
+    public static T Parse<T>(string text, string? fileName, out SourceMap map) where T : IMessage<T>, new()
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var locations = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var message = new T();
+        new TextParser(text, fileName, forbidOverwrites: true, locations).ParseInto(message);
+        map = new SourceMap(fileName, locations);
+        return message;
+    }
+
+    /// <summary>
     /// Parses <paramref name="text"/> into an existing message, like C++ <c>TextFormat::Merge</c>:
     /// repeated fields are appended to, set message fields are merged into, and a non-repeated
     /// scalar given again simply replaces the value. On error the target may be partly filled.

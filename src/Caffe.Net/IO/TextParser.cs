@@ -19,6 +19,7 @@ internal sealed partial class TextParser
     private readonly string? _fileName;
     private readonly bool _forbidOverwrites;
     private readonly List<string> _path = [];
+    private readonly Dictionary<string, SourceLocation>? _locations;
     private Token _current;
     private int _depth;
 
@@ -28,11 +29,13 @@ internal sealed partial class TextParser
     /// True for Parse (a non-repeated field given twice is an error), false for Merge (the last
     /// value wins), as in C++.
     /// </param>
-    public TextParser(string text, string? fileName, bool forbidOverwrites)
+    /// <param name="locations">When given, receives the start of every element of a repeated message field (see <see cref="SourceMap"/>).</param>
+    public TextParser(string text, string? fileName, bool forbidOverwrites, Dictionary<string, SourceLocation>? locations = null)
     {
         _tokenizer = new TextTokenizer(text);
         _fileName = fileName;
         _forbidOverwrites = forbidOverwrites;
+        _locations = locations;
         _current = _tokenizer.Next();
     }
 
@@ -100,7 +103,7 @@ internal sealed partial class TextParser
             {
                 while (true)
                 {
-                    ConsumeValue(message, field);
+                    ConsumeValue(message, field, _current);
                     if (TryConsume(']')) break;
                     if (!TryConsume(','))
                         throw Error(Current, $"expected ',' or ']' in the list of '{field.Name}' values, got {Describe(Current)}");
@@ -109,7 +112,7 @@ internal sealed partial class TextParser
         }
         else
         {
-            ConsumeValue(message, field);
+            ConsumeValue(message, field, nameToken);
         }
 
         _path.RemoveAt(_path.Count - 1);
@@ -146,8 +149,8 @@ internal sealed partial class TextParser
         seen.TryAdd(field.FieldNumber, nameToken);
     }
 
-    /// <summary>Reads one value of <paramref name="field"/> (one element if repeated) into the message.</summary>
-    private void ConsumeValue(IMessage message, FieldDescriptor field)
+    /// <summary>Reads one value of <paramref name="field"/> (one element if repeated) into the message; <paramref name="start"/> is where the element begins.</summary>
+    private void ConsumeValue(IMessage message, FieldDescriptor field, Token start)
     {
         string segment = _path[^1];
         if (field.IsRepeated) _path[^1] = $"{field.Name}[{ProtoFields.Count(message, field)}]";
@@ -163,6 +166,7 @@ internal sealed partial class TextParser
             {
                 child = ProtoFields.NewMessage(field);
                 ((IList)field.Accessor.GetValue(message)).Add(child);
+                _locations?.TryAdd(PathText, new SourceLocation(_fileName, start.Line, start.Column));
             }
             else
             {

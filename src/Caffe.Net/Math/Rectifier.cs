@@ -27,6 +27,21 @@ internal static class Rectifier
         for (; i < x.Length; i++) y[i] = x[i] > 0 ? x[i] : x[i] * slope;
     }
 
+    /// <summary>mask = 1 where x &gt; 0, else 0 (NaN gives 0).</summary>
+    public static void PositiveMask(ReadOnlySpan<float> x, Span<float> mask)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = new Vector<float>(x[i..]);
+                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero).CopyTo(mask[i..]);
+            }
+        }
+        for (; i < x.Length; i++) mask[i] = x[i] > 0 ? 1f : 0f;
+    }
+
     /// <summary>
     /// dx = dy · ((x &gt; 0) + slope · (x &lt;= 0)), literally as Caffe writes it (a NaN input gets factor 0);
     /// <paramref name="bottomDiff"/> may be <paramref name="topDiff"/>.

@@ -137,10 +137,25 @@ public sealed class LRNLayer(LayerParameter param) : Layer(param)
             {
                 int offset = RowOffset(n, c, start);
                 Span<float> output = y.Slice(offset, length);
-                TensorPrimitives.Pow(scale.Slice(offset, length), -_beta, output);
+                PowNegativeBeta(scale.Slice(offset, length), output, square);
                 TensorPrimitives.Multiply(output, x.Slice(offset, length), output);
             }
         });
+    }
+
+    // output = scale^−β. For AlexNet's and GoogLeNet's β = 0.75 this is 1 / (√s · ⁴√s): two square roots and a
+    // division run several times faster than pow, and agree with it to within an ulp or two.
+    private void PowNegativeBeta(ReadOnlySpan<float> scale, Span<float> output, Span<float> scratch)
+    {
+        if (_beta != 0.75f)
+        {
+            TensorPrimitives.Pow(scale, -_beta, output);
+            return;
+        }
+        TensorPrimitives.Sqrt(scale, output);
+        TensorPrimitives.Sqrt(output, scratch);
+        TensorPrimitives.Multiply(output, scratch, output);
+        TensorPrimitives.Reciprocal(output, output);
     }
 
     // sum += factor · x², Caffe's caffe_sqr then caffe_axpy.
@@ -158,10 +173,11 @@ public sealed class LRNLayer(LayerParameter param) : Layer(param)
         ReadOnlySpan<float> dy = top.Diff, y = top.Data, x = bottom.Data, scale = _scale.Data;
         Span<float> dx = bottom.Diff;
         float cacheRatio = (float)(2.0 * _alpha * _beta / _size);
+        Span<float> scratch = stackalloc float[length];
         for (int c = 0; c < _channels; c++)
         {
             int offset = RowOffset(n, c, start);
-            TensorPrimitives.Pow(scale.Slice(offset, length), -_beta, dx.Slice(offset, length));
+            PowNegativeBeta(scale.Slice(offset, length), dx.Slice(offset, length), scratch);
             TensorPrimitives.Multiply(dy.Slice(offset, length), dx.Slice(offset, length), dx.Slice(offset, length));
         }
         // accum = Σ dy·y/s over the channel window, slid like the forward sum; the window's ratios

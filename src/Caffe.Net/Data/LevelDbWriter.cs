@@ -13,13 +13,7 @@ internal sealed class LevelDbWriter : DbWriter
 
     public LevelDbWriter(string path)
     {
-        Path = System.IO.Path.GetFullPath(path);
-        if (Directory.Exists(Path) || File.Exists(Path))
-            throw new IOException($"Cannot create database '{path}': it already exists.");
-        string parent = System.IO.Path.GetDirectoryName(Path)!;
-        if (!Directory.Exists(parent))
-            throw new DirectoryNotFoundException($"Cannot create database '{path}': directory {parent} does not exist.");
-        _temporary = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        (Path, _temporary) = PrepareTarget(path);
         _db = new LevelDbDatabase(_temporary, DbMode.New);
         _transaction = _db.NewTransaction();
     }

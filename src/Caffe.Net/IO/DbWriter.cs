@@ -31,6 +31,22 @@ public abstract class DbWriter : IDisposable
     /// <summary>The final path of the database.</summary>
     public abstract string Path { get; }
 
+    /// <summary>
+    /// Checks that <paramref name="path"/> is free and its folder exists, and names the temporary folder beside it
+    /// where the database is built before <see cref="Close"/> moves it into place.
+    /// </summary>
+    protected static (string FullPath, string Temporary) PrepareTarget(string path)
+    {
+        string fullPath = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(fullPath) || File.Exists(fullPath))
+            throw new IOException($"Cannot create database '{path}': it already exists.");
+        string parent = System.IO.Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(parent))
+            throw new DirectoryNotFoundException($"Cannot create database '{path}': directory {parent} does not exist.");
+        string name = $".{System.IO.Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        return (fullPath, System.IO.Path.Combine(parent, name));
+    }
+
     /// <summary>Buffers one record for the next <see cref="Commit"/> (a later Put of the same key replaces it).</summary>
     public abstract void Put(string key, byte[] value);
 
@@ -62,14 +78,8 @@ internal sealed class LmdbWriter : DbWriter
 
     public LmdbWriter(string path)
     {
-        Path = System.IO.Path.GetFullPath(path);
-        if (Directory.Exists(Path) || File.Exists(Path))
-            throw new IOException($"Cannot create database '{path}': it already exists.");
-        string parent = System.IO.Path.GetDirectoryName(Path)!;
-        if (!Directory.Exists(parent))
-            throw new DirectoryNotFoundException($"Cannot create database '{path}': directory {parent} does not exist.");
+        (Path, _temporary) = PrepareTarget(path);
         LmdbNative.EnsureResolver();
-        _temporary = System.IO.Path.Combine(parent, $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         Directory.CreateDirectory(_temporary);
         try
         {

@@ -8,6 +8,27 @@ namespace Caffe;
 /// </summary>
 public sealed class Transformer
 {
+    /// <summary>
+    /// The set-up pycaffe's Classifier and Detector share: a transformer for the net's first input (N×K×H×W),
+    /// transposing H×W×K images to K×H×W, with the optional mean, input scale, raw scale and channel swap.
+    /// </summary>
+    internal static (string Input, Transformer Transformer) ForFirstInput(Net net, string user, NdArray? mean, float? inputScale,
+                                                                           float? rawScale, IReadOnlyList<int>? channelSwap)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        if (net.Inputs.Count == 0) throw new ArgumentException($"Net '{net.Name}' has no inputs (Input layers) for a {user} to feed.");
+        string input = net.Inputs[0];
+        IReadOnlyList<int> shape = net.Blobs[input].Shape;
+        if (shape.Count != 4) throw new ArgumentException($"Input '{input}' has shape ({string.Join(", ", shape)}); a {user} needs N×K×H×W.");
+        var transformer = new Transformer(new Dictionary<string, IReadOnlyList<int>> { [input] = shape });
+        transformer.SetTranspose(input, 2, 0, 1);
+        if (mean != null) transformer.SetMean(input, mean);
+        if (inputScale is float scale) transformer.SetInputScale(input, scale);
+        if (rawScale is float raw) transformer.SetRawScale(input, raw);
+        if (channelSwap != null) transformer.SetChannelSwap(input, [.. channelSwap]);
+        return (input, transformer);
+    }
+
     private readonly Dictionary<string, int[]> _transpose = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int[]> _channelSwap = new(StringComparer.Ordinal);
     private readonly Dictionary<string, float> _rawScale = new(StringComparer.Ordinal);

@@ -22,18 +22,9 @@ public sealed class Classifier
     public Classifier(Net net, IReadOnlyList<int>? imageDims = null, NdArray? mean = null, float? inputScale = null,
                       float? rawScale = null, IReadOnlyList<int>? channelSwap = null)
     {
-        ArgumentNullException.ThrowIfNull(net);
+        (Input, Transformer) = Transformer.ForFirstInput(net, "Classifier", mean, inputScale, rawScale, channelSwap);
         Net = net;
-        if (net.Inputs.Count == 0) throw new ArgumentException($"Net '{net.Name}' has no inputs (Input layers) to classify images with.");
-        Input = net.Inputs[0];
         IReadOnlyList<int> shape = net.Blobs[Input].Shape;
-        if (shape.Count != 4) throw new ArgumentException($"Input '{Input}' has shape ({string.Join(", ", shape)}); a Classifier needs N×K×H×W.");
-        Transformer = new Transformer(new Dictionary<string, IReadOnlyList<int>> { [Input] = shape });
-        Transformer.SetTranspose(Input, 2, 0, 1);
-        if (mean != null) Transformer.SetMean(Input, mean);
-        if (inputScale is float scale) Transformer.SetInputScale(Input, scale);
-        if (rawScale is float raw) Transformer.SetRawScale(Input, raw);
-        if (channelSwap != null) Transformer.SetChannelSwap(Input, [.. channelSwap]);
         CropDims = [shape[2], shape[3]];
         if (imageDims != null && (imageDims.Count != 2 || imageDims[0] < CropDims[0] || imageDims[1] < CropDims[1]))
             throw new ArgumentException(

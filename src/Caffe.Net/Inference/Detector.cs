@@ -28,18 +28,8 @@ public sealed class Detector
     public Detector(Net net, NdArray? mean = null, float? inputScale = null, float? rawScale = null,
                     IReadOnlyList<int>? channelSwap = null, int contextPad = 0)
     {
-        ArgumentNullException.ThrowIfNull(net);
+        (Input, Transformer) = Transformer.ForFirstInput(net, "Detector", mean, inputScale, rawScale, channelSwap);
         Net = net;
-        if (net.Inputs.Count == 0) throw new ArgumentException($"Net '{net.Name}' has no inputs (Input layers) to detect with.");
-        Input = net.Inputs[0];
-        IReadOnlyList<int> shape = net.Blobs[Input].Shape;
-        if (shape.Count != 4) throw new ArgumentException($"Input '{Input}' has shape ({string.Join(", ", shape)}); a Detector needs N×K×H×W.");
-        Transformer = new Transformer(new Dictionary<string, IReadOnlyList<int>> { [Input] = shape });
-        Transformer.SetTranspose(Input, 2, 0, 1);
-        if (mean != null) Transformer.SetMean(Input, mean);
-        if (inputScale is float scale) Transformer.SetInputScale(Input, scale);
-        if (rawScale is float raw) Transformer.SetRawScale(Input, raw);
-        if (channelSwap != null) Transformer.SetChannelSwap(Input, [.. channelSwap]);
         ConfigureCrop(contextPad);
     }
 

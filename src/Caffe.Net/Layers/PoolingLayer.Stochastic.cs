@@ -70,18 +70,7 @@ public sealed partial class PoolingLayer
         {
             for (int pw = 0; pw < _pooledWidth; pw++)
             {
-                var (hStart, hEnd, wStart, wEnd) = StochasticWindow(ph, pw);
-                // Caffe starts the sum at FLT_MIN so an all-zero window gives 0, not NaN.
-                float sum = FltMin, weighted = 0;
-                for (int h = hStart; h < hEnd; h++)
-                {
-                    for (int w = wStart; w < wEnd; w++)
-                    {
-                        float v = input[h * _width + w];
-                        sum += v;
-                        weighted += v * v;
-                    }
-                }
+                (float sum, float weighted) = WindowSums(input, ph, pw);
                 output[ph * _pooledWidth + pw] = weighted / sum;
             }
         }
@@ -121,23 +110,31 @@ public sealed partial class PoolingLayer
         {
             for (int pw = 0; pw < _pooledWidth; pw++)
             {
-                var (hStart, hEnd, wStart, wEnd) = StochasticWindow(ph, pw);
-                float sum = FltMin, weighted = 0;
-                for (int h = hStart; h < hEnd; h++)
-                {
-                    for (int w = wStart; w < wEnd; w++)
-                    {
-                        float v = input[h * _width + w];
-                        sum += v;
-                        weighted += v * v;
-                    }
-                }
+                (float sum, float weighted) = WindowSums(input, ph, pw);
                 float value = weighted / sum;
                 float scale = topDiff[ph * _pooledWidth + pw] / sum;
+                var (hStart, hEnd, wStart, wEnd) = StochasticWindow(ph, pw);
                 for (int h = hStart; h < hEnd; h++)
                     for (int w = wStart; w < wEnd; w++) bottomDiff[h * _width + w] += scale * (2 * input[h * _width + w] - value);
             }
         }
+    }
+
+    // Σv and Σv² over a window; Caffe starts the sum at FLT_MIN so an all-zero window gives 0, not NaN.
+    private (float Sum, float Weighted) WindowSums(ReadOnlySpan<float> input, int ph, int pw)
+    {
+        var (hStart, hEnd, wStart, wEnd) = StochasticWindow(ph, pw);
+        float sum = FltMin, weighted = 0;
+        for (int h = hStart; h < hEnd; h++)
+        {
+            for (int w = wStart; w < wEnd; w++)
+            {
+                float v = input[h * _width + w];
+                sum += v;
+                weighted += v * v;
+            }
+        }
+        return (sum, weighted);
     }
 
     private (int HStart, int HEnd, int WStart, int WEnd) StochasticWindow(int ph, int pw)

@@ -2,8 +2,8 @@ namespace Caffe;
 
 /// <summary>
 /// Spatial pyramid pooling (Caffe's <c>SPPLayer</c>, type "SPP"): pools the whole N × C × H × W input into
-/// 1, 2×2, 4×4, ... bins (<c>spp_param.pyramid_height</c> levels, <c>pool</c> MAX or AVE), flattens each level
-/// and concatenates them into N × (C·(1 + 4 + ... + 4^(levels-1))), whatever H and W are. Built, as in Caffe,
+/// 1, 2×2, 4×4, ... bins (<c>spp_param.pyramid_height</c> levels, <c>pool</c> MAX, AVE or STOCHASTIC), flattens
+/// each level and concatenates them into N × (C·(1 + 4 + ... + 4^(levels-1))), whatever H and W are. Built, as in Caffe,
 /// from internal Split, Pooling, Flatten and Concat layers; with one level the top is the single pooling's
 /// N × C × 1 × 1.
 /// </summary>

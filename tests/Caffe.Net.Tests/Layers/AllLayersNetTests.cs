@@ -3,8 +3,8 @@ namespace Caffe.Tests.Layers;
 /// <summary>
 /// The whole catalog at once: a net that uses every differentiable Caffe layer type (and the no-gradient ones as
 /// side outputs), checked numerically end to end — the gradient of the summed losses with respect to every
-/// learnable parameter, which reaches the first layer only through every layer in between. A second net loads
-/// every data-feeding type from real sources; and the registry holds at least BVLC Caffe's type list.
+/// learnable parameter, which reaches the first layer only through every layer in between; and the registry holds
+/// at least BVLC Caffe's type list. The data-feeding types are in <see cref="DataLayersNetTests"/>'s net.
 /// </summary>
 [TestClass]
 public sealed class AllLayersNetTests
@@ -111,6 +111,9 @@ public sealed class AllLayersNetTests
         layer { name: 'threshold' type: 'Threshold' bottom: 'prob' top: 'threshold' threshold_param { threshold: 0.25 } }
         layer { name: 'silence' type: 'Silence' bottom: 'argmax' bottom: 'threshold' }
         """;
+
+    /// <summary>The types the all-layers net uses.</summary>
+    internal static IEnumerable<string> UsedTypes() => TextFormat.Parse<NetParameter>(Prototxt).Layer.Select(l => l.Type);
 
     private static Net BuildNet()
     {

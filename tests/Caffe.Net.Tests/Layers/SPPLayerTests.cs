@@ -94,6 +94,27 @@ public sealed class SPPLayerTests
     }
 
     [TestMethod]
+    public void StochasticPyramidAtTestIsTheWeightedAverageOfEachBin()
+    {
+        // STOCHASTIC pooling runs on the CPU (BVLC has it on the GPU only); at TEST each bin is Σv² / Σv.
+        var bottom = TestBlobs.FromValues([1, 1, 4, 4], [.. Enumerable.Range(1, 16).Select(v => (float)v)]);
+        SPPLayer layer = LayerTesting.Create<SPPLayer>(
+            "name: 'spp' type: 'SPP' phase: TEST spp_param { pyramid_height: 2 pool: STOCHASTIC }");
+        LayerTesting.SetUpAndForward(layer, [bottom], [_top]);
+        float[] expected = [1496f / 136, 66f / 14, 138f / 22, 546f / 46, 746f / 54];
+        Assert.AreEqual(expected.Length, _top.Count);
+        for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], _top.Data[i], 1e-5f, $"bin {i}");
+    }
+
+    [TestMethod]
+    public void StochasticPyramidNeedingPaddingIsRejected()
+    {
+        // 3 x 3 into 2 x 2 bins needs a padding of 1, which stochastic pooling does not take (as in Caffe).
+        SPPLayer layer = NewLayer("pyramid_height: 2 pool: STOCHASTIC");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(1, 1, 3, 3)], [_top]), "'spp'", "pyramid level 1", "padding");
+    }
+
+    [TestMethod]
     public void OneLevelIsASinglePooling()
     {
         LayerTesting.SetUpAndForward(NewLayer("pyramid_height: 1"), [_bottom], [_top]);

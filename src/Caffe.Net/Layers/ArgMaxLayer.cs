@@ -31,24 +31,20 @@ public sealed class ArgMaxLayer(LayerParameter param) : Layer(param)
         _outMaxVal = p.OutMaxVal;
         if (p.TopK < 1) throw Error($"argmax_param top_k must be at least 1, got {p.TopK}.");
         _hasAxis = p.HasAxis;
-        if (_hasAxis)
-        {
-            _axis = LayerAxes.Canonical(this, bottom[0], p.Axis, "argmax_param axis");
-            if (p.TopK > (uint)bottom[0].ShapeAt(_axis))
-                throw Error($"argmax_param top_k ({p.TopK}) exceeds the size {bottom[0].ShapeAt(_axis)} of axis {_axis} " +
-                            $"of the bottom of shape ({Blob.ShapeText(bottom[0].Shape)}).");
-        }
-        else if (p.TopK > (uint)bottom[0].CountFrom(1))
-        {
-            throw Error($"argmax_param top_k ({p.TopK}) exceeds the {bottom[0].CountFrom(1)} entries per item " +
-                        $"of the bottom of shape ({Blob.ShapeText(bottom[0].Shape)}).");
-        }
-        _topK = (int)p.TopK;
+        if (_hasAxis) _axis = LayerAxes.Canonical(this, bottom[0], p.Axis, "argmax_param axis");
+        _topK = (int)Math.Min(p.TopK, int.MaxValue);
     }
 
     /// <inheritdoc/>
     public override void Reshape(IReadOnlyList<Blob> bottom, IReadOnlyList<Blob> top)
     {
+        // Checked on every reshape: a bottom that shrinks below top_k must fail here, not inside Forward.
+        if (_hasAxis && _topK > bottom[0].ShapeAt(_axis))
+            throw Error($"argmax_param top_k ({_topK}) exceeds the size {bottom[0].ShapeAt(_axis)} of axis {_axis} " +
+                        $"of the bottom of shape ({Blob.ShapeText(bottom[0].Shape)}).");
+        if (!_hasAxis && _topK > bottom[0].CountFrom(1))
+            throw Error($"argmax_param top_k ({_topK}) exceeds the {bottom[0].CountFrom(1)} entries per item " +
+                        $"of the bottom of shape ({Blob.ShapeText(bottom[0].Shape)}).");
         int[] shape;
         if (_hasAxis)
         {

@@ -189,4 +189,14 @@ public sealed class ArgMaxLayerTests
         foreach (float v in values) if (v > threshold) count++;
         return count;
     }
+
+    [TestMethod]
+    public void BottomShrinkingBelowTopKIsAnErrorAtReshape()
+    {
+        Blob bottom = LayerTesting.SeededGaussian(2, 5), top = new();
+        ArgMaxLayer layer = LayerTesting.Create<ArgMaxLayer>("name: 'am' type: 'ArgMax' argmax_param { top_k: 4 }");
+        layer.SetUp([bottom], [top]);
+        bottom.Reshape(2, 3);
+        LayerTesting.Throws(() => layer.Forward([bottom], [top]), "'am'", "top_k (4)", "3 entries");
+    }
 }

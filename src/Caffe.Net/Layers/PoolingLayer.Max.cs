@@ -25,6 +25,16 @@ public sealed partial class PoolingLayer
         ReadOnlySpan<float> phases = vectorize ? Deinterleave(input, s) : default;
         int phaseWidth = (_width + s - 1) / s;
         Vector256<int> laneOffsets = Vector256.Create(0, s, 2 * s, 3 * s, 4 * s, 5 * s, 6 * s, 7 * s);
+        // Column pw·s − pad + kw lies in phase (kw − pad) mod s at position pw + floor((kw − pad) / s): both
+        // depend on kw only, so the divisions leave the inner loop.
+        Span<int> tapPhase = stackalloc int[_kernelW];
+        Span<int> tapShift = stackalloc int[_kernelW];
+        for (int kw = 0; kw < _kernelW; kw++)
+        {
+            int offset = kw - _padW;
+            tapPhase[kw] = ((offset % s) + s) % s;
+            tapShift[kw] = (offset - tapPhase[kw]) / s;
+        }
 
         for (int ph = 0; ph < _pooledHeight; ph++)
         {
@@ -46,15 +56,16 @@ public sealed partial class PoolingLayer
                     Vector256<int> argmax = Vector256.Create(-1);
                     for (int h = hStart; h < hEnd; h++)
                     {
+                        int rowBase = h * s * phaseWidth + pw;
+                        int columnBase = h * _width + pw * s - _padW;
                         for (int kw = 0; kw < _kernelW; kw++)
                         {
-                            int column = pw * s - _padW + kw;
-                            // Column `column + lane · s` sits in phase column % s at position column / s + lane.
-                            int at = (h * s + column % s) * phaseWidth + column / s;
+                            // Column `pw·s − pad + kw + lane · s` sits in phase tapPhase[kw] at position pw + tapShift[kw] + lane.
+                            int at = rowBase + tapPhase[kw] * phaseWidth + tapShift[kw];
                             Vector256<float> v = Vector256.LoadUnsafe(ref phaseBase, (nuint)at);
                             Vector256<float> greater = Vector256.GreaterThan(v, max);
                             max = Vector256.ConditionalSelect(greater, v, max);
-                            argmax = Vector256.ConditionalSelect(greater.AsInt32(), Vector256.Create(h * _width + column) + laneOffsets, argmax);
+                            argmax = Vector256.ConditionalSelect(greater.AsInt32(), Vector256.Create(columnBase + kw) + laneOffsets, argmax);
                         }
                     }
                     max.StoreUnsafe(ref MemoryMarshal.GetReference(output), (nuint)(outRow + pw));

@@ -18,6 +18,9 @@ public static class Program
     /// </summary>
     private static readonly Func<Command>[] Commands =
     [
+        TrainCommand.Create,
+        TestCommand.Create,
+        DeviceQueryCommand.Create,
         UpgradeNetProtoTextCommand.Create,
         UpgradeNetProtoBinaryCommand.Create,
         UpgradeSolverProtoTextCommand.Create,
@@ -77,7 +80,7 @@ public static class Program
         e is CaffeException or FormatException or IOException or UnauthorizedAccessException
         || (e is ArgumentException && e is not ArgumentNullException);
 
-    private static LogSeverity MinLogSeverity()
+    internal static LogSeverity MinLogSeverity()
     {
         // Caffe's tools log INFO to stderr unless glog is told otherwise.
         string? level = Environment.GetEnvironmentVariable("GLOG_minloglevel");

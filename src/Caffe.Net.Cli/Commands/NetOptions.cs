@@ -18,20 +18,26 @@ internal sealed class NetOptions
 
     public Option<string?> Stage { get; } = new("--stage", "-stage") { Description = "Net state stages, separated by commas." };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options to <paramref name="command"/>; without <paramref name="withPhase"/>, the phase is the command's own.</summary>
+    public void AddTo(Command command, bool withPhase = true)
     {
         command.Add(Model);
         command.Add(Weights);
-        command.Add(Phase);
+        if (withPhase) command.Add(Phase);
         command.Add(Level);
         command.Add(Stage);
     }
 
-    /// <summary>Builds the net the options describe; <paramref name="defaultPhase"/> applies when -phase is absent.</summary>
+    /// <summary>
+    /// Builds the net the options describe; <paramref name="defaultPhase"/> applies when -phase is absent or not an
+    /// option of the command.
+    /// </summary>
     public Net CreateNet(ParseResult result, Caffe.Phase defaultPhase)
     {
         string model = result.GetValue(Model) ?? throw new ArgumentException("Need a model definition (-model) to run.");
-        Caffe.Phase phase = ParsePhase(result.GetValue(Phase), defaultPhase);
+        Caffe.Phase phase = result.CommandResult.Command.Options.Contains(Phase)
+            ? ParsePhase(result.GetValue(Phase), defaultPhase)
+            : defaultPhase;
         string[] stages = (result.GetValue(Stage) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var net = new Net(model, phase, result.GetValue(Level), stages);
         foreach (string weights in (result.GetValue(Weights) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

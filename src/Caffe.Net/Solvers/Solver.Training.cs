@@ -46,6 +46,7 @@ public abstract partial class Solver
                 loss += passLoss;
             }
             loss /= Param.IterSize;
+            IterationLoss = loss;
             UpdateSmoothedLoss(loss, startIter, Param.AverageLoss);
             if (display)
             {

@@ -70,6 +70,12 @@ public abstract partial class Solver
     /// <summary>The learning rate the next update will use (<c>base_lr</c> under the <c>lr_policy</c>, before each parameter's <c>lr_mult</c>).</summary>
     public abstract float Lr { get; }
 
+    /// <summary>
+    /// The loss of the latest training iteration (the mean over its <c>iter_size</c> passes), before smoothing;
+    /// set before the <see cref="AddCallback">gradients-ready callbacks</see> run.
+    /// </summary>
+    public float IterationLoss { get; private set; }
+
     /// <summary>The loss averaged over the last <c>average_loss</c> iterations of the current <see cref="Step"/> call, as Caffe displays it.</summary>
     public float SmoothedLoss { get; private set; }
 
@@ -90,17 +96,30 @@ public abstract partial class Solver
     /// <c>caffe.get_solver</c>).
     /// </summary>
     /// <exception cref="SolverException">The type is unknown (the message lists the known ones) or the parameters are inconsistent.</exception>
-    public static Solver Create(string solverPath) => Create(ProtoIO.ReadSolverParamsFromTextFile(solverPath), solverPath);
+    public static Solver Create(string solverPath) => CreateUpgraded(ProtoIO.ReadSolverParamsFromTextFile(solverPath), solverPath);
 
     /// <summary>Creates the solver <c>param.type</c> names (Caffe's <c>SolverRegistry::CreateSolver</c>); the parameters are copied.</summary>
     /// <exception cref="SolverException">The type is unknown (the message lists the known ones) or the parameters are inconsistent.</exception>
     public static Solver Create(SolverParameter param)
     {
         ArgumentNullException.ThrowIfNull(param);
-        return Create(SolverUpgrader.UpgradeSolverAsNeeded(param.Clone(), SourceName(null)), null);
+        return CreateUpgraded(SolverUpgrader.UpgradeSolverAsNeeded(param.Clone(), SourceName(null)), null);
     }
 
-    private static Solver Create(SolverParameter param, string? sourceFile)
+    /// <summary>
+    /// Creates the solver <c>param.type</c> names from parameters read from <paramref name="sourceFile"/> and then
+    /// adjusted by the caller (as <c>caffe train</c> adds <c>-level</c>/<c>-stage</c> to <c>train_state</c>); the
+    /// parameters are copied and upgraded, and messages name <paramref name="sourceFile"/>.
+    /// </summary>
+    /// <exception cref="SolverException">The type is unknown (the message lists the known ones) or the parameters are inconsistent.</exception>
+    public static Solver Create(SolverParameter param, string sourceFile)
+    {
+        ArgumentNullException.ThrowIfNull(param);
+        ArgumentNullException.ThrowIfNull(sourceFile);
+        return CreateUpgraded(SolverUpgrader.UpgradeSolverAsNeeded(param.Clone(), sourceFile), sourceFile);
+    }
+
+    private static Solver CreateUpgraded(SolverParameter param, string? sourceFile)
     {
         if (!Creators.TryGetValue(param.Type, out var creator))
         {

@@ -1,5 +1,7 @@
 // Seeing inside a net: guided backpropagation and its relatives on any Caffe model, writing a PNG.
-// With no arguments: guided backprop on the LeNet shipped in models/lenet and the digit beside this file.
+// With no arguments: guided backprop on our Fashion-MNIST LeNet (examples/fashion_mnist, trained by its train.sh)
+// and the test-set sneaker beside this file. `--model models/lenet/lenet.prototxt --weights
+// models/lenet/lenet_iter_10000.caffemodel --image examples/GuidedBackprop/digit7.png` runs BVLC's MNIST LeNet.
 //
 // Usage: GuidedBackprop [--model deploy.prototxt] [--weights w.caffemodel] [--image photo.png]
 //          [--method guided|deconvnet|saliency|gradcam|integrated|smoothgrad|thread-loop|filters|activations]
@@ -13,9 +15,9 @@ using Caffe;
 
 string root = FindRepoRoot();
 string method = Arg("--method", "guided");
-string model = Arg("--model", Path.Combine(root, "models/lenet/lenet.prototxt"));
-string weights = Arg("--weights", Path.Combine(root, "models/lenet/lenet_iter_10000.caffemodel"));
-string imagePath = Arg("--image", Path.Combine(root, "examples/GuidedBackprop/digit7.png"));
+string model = Arg("--model", Path.Combine(root, "examples/fashion_mnist/deploy.prototxt"));
+string weights = Arg("--weights", Path.Combine(root, "examples/fashion_mnist/lenet_fashion.caffemodel"));
+string imagePath = Arg("--image", Path.Combine(root, "examples/GuidedBackprop/fashion_sneaker.png"));
 string output = Arg("--out", method == "guided" ? "guided_backprop.png" : $"{method}.png");
 string[] methods = ["guided", "deconvnet", "saliency", "gradcam", "integrated", "smoothgrad", "thread-loop", "filters", "activations"];
 if (!methods.Contains(method))

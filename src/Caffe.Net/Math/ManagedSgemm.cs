@@ -7,9 +7,10 @@ namespace Caffe;
 /// <summary>
 /// Managed single-precision GEMM, row-major, C = alpha op(A) op(B) + beta C. Goto/BLIS structure:
 /// a kc x nc panel of op(B) and an mc x kc block of op(A) are packed into micro-panels, and a
-/// register-blocked micro-kernel computes MR x NR tiles of C with FMA.
+/// register-blocked micro-kernel computes MR x NR tiles of C with FMA. Products with one tiny dimension
+/// take the streaming paths of ManagedSgemm.Skinny.cs instead.
 /// </summary>
-internal static unsafe class ManagedSgemm
+internal static unsafe partial class ManagedSgemm
 {
     /// <summary>True when the micro-kernel uses 512-bit vectors (else 256-bit).</summary>
     internal static readonly bool Wide = Vector512.IsHardwareAccelerated;
@@ -54,6 +55,7 @@ internal static unsafe class ManagedSgemm
         };
         long work = (long)m * n * k;
         int threads = (int)Math.Clamp(work / MinWorkPerThread, 1, Math.Max(1, maxThreads));
+        if (TrySkinny(p, threads)) return;
         int slivers = CeilDiv(n, NR);
         if (threads == 1)
         {

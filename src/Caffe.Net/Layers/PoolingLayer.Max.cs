@@ -1,15 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Caffe;
 
 // MAX and AVE pooling forward of one plane, eight horizontally adjacent windows at a time. The plane is first
-// copied into "phases": each row split by padded column modulo the stride (padded column x + pad_w of row h
-// goes to phase (x + pad_w) mod s at position (x + pad_w) / s), with the padding and a margin filled in, so
-// that one tap of eight adjacent windows is one contiguous load and every window, at the edges too, is read
-// as kernel_h x kernel_w taps in Caffe's row-major order.
+// copied into "phases" (see PhaseSplit: each row split by padded column modulo the stride), with the padding and
+// a margin filled in, so that one tap of eight adjacent windows is one contiguous load and every window, at the
+// edges too, is read as kernel_h x kernel_w taps in Caffe's row-major order.
 // MAX: Caffe starts from -FLT_MAX and index -1 and keeps the first strictly larger value (NaN never wins);
 // compare-and-select in the same tap order gives the same maxima and argmax indices, and the filler (-inf)
 // never wins. Scalar, that is a chain of unpredictable branches (~3 ns per tap here).
@@ -31,9 +29,8 @@ public sealed partial class PoolingLayer
     {
         int s = _strideW;
         int blocks = (_pooledWidth + Lanes - 1) / Lanes;
-        // The last vector of windows reaches position blocks·8 − 1 + (kernel_w − 1) / s, the input's last column
-        // (W − 1 + pad_w) / s: every unchecked load and store below stays within a row of phases.
-        _phaseWidth = Math.Max(blocks * Lanes + (_kernelW - 1) / s, (_width + _padW + s - 1) / s);
+        // Whole vectors of windows: the unchecked loads below stay within a row of phases.
+        _phaseWidth = PhaseSplit.Width(_width, _padW, s, blocks * Lanes, _kernelW);
         _tapOffsets = new int[_kernelW];
         for (int kw = 0; kw < _kernelW; kw++) _tapOffsets[kw] = kw % s * _phaseWidth + kw / s;
         _windowWidths = new float[blocks * Lanes];
@@ -128,42 +125,13 @@ public sealed partial class PoolingLayer
     // The plane as phases (layout above, _phaseWidth positions per phase row), `filler` where no input column lands.
     private ReadOnlySpan<float> Phases(ReadOnlySpan<float> input, float filler)
     {
-        int s = _strideW, width = _phaseWidth;
-        int size = _height * s * width;
+        int rowPitch = _strideW * _phaseWidth;
+        int size = _height * rowPitch;
         float[] buffer = t_phases is { } existing && existing.Length >= size ? existing : (t_phases = new float[size]);
         Span<float> phases = buffer.AsSpan(0, size);
         phases.Fill(filler);
         for (int h = 0; h < _height; h++)
-        {
-            ReadOnlySpan<float> row = input.Slice(h * _width, _width);
-            Span<float> rowPhases = phases.Slice(h * s * width, s * width);
-            if (s == 1) row.CopyTo(rowPhases[_padW..]);
-            else if (s == 2 && Avx2.IsSupported) SplitEvenOdd(row, rowPhases, width);
-            else
-                for (int x = 0; x < row.Length; x++) rowPhases[(x + _padW) % s * width + (x + _padW) / s] = row[x];
-        }
+            PhaseSplit.Split(input.Slice(h * _width, _width), _strideW, _padW, phases.Slice(h * rowPitch, rowPitch), _phaseWidth);
         return phases;
-    }
-
-    // Stride 2: the even columns of the row go to one phase and the odd ones to the other, sixteen at a time.
-    // Unchecked loads and stores (measured: the span slices per chunk cost as much as the copy): every input column
-    // x of the row lands at position (x + pad_w) / 2 < _phaseWidth of its phase, see PlanPhases.
-    private void SplitEvenOdd(ReadOnlySpan<float> row, Span<float> rowPhases, int width)
-    {
-        ref float source = ref MemoryMarshal.GetReference(row);
-        ref float evens = ref Unsafe.Add(ref MemoryMarshal.GetReference(rowPhases), _padW % 2 * width + _padW / 2);
-        ref float odds = ref Unsafe.Add(ref MemoryMarshal.GetReference(rowPhases), (_padW + 1) % 2 * width + (_padW + 1) / 2);
-        int x = 0;
-        for (; x + 16 <= row.Length; x += 16)
-        {
-            Vector256<float> a = Vector256.LoadUnsafe(ref source, (nuint)x), b = Vector256.LoadUnsafe(ref source, (nuint)x + 8);
-            // Shuffle gives a0 a2 b0 b2 | a4 a6 b4 b6; swapping the middle 64-bit pairs restores the order.
-            Vector256<float> even = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
-            Vector256<float> odd = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
-            even.StoreUnsafe(ref evens, (nuint)(x / 2));
-            odd.StoreUnsafe(ref odds, (nuint)(x / 2));
-        }
-        for (int e = x; e < row.Length; e += 2) Unsafe.Add(ref evens, e / 2) = row[e];
-        for (int o = x + 1; o < row.Length; o += 2) Unsafe.Add(ref odds, o / 2) = row[o];
     }
 }

@@ -194,6 +194,11 @@ internal static unsafe partial class ManagedSgemm
                 for (int r = 0; r < rows; r++)
                     for (int q = p; q < kc; q++) d[q * mr + r] = src[(long)r * lda + q];
             }
+            else if (rows == 8 && mr == 8)
+            {
+                // op(A) = Aᵀ: the sliver's eight values at each p are contiguous in A.
+                for (int p = 0; p < kc; p++) Vector256.Load(a + (long)(pc + p) * lda + ic + s).Store(d + p * 8);
+            }
             else
             {
                 for (int p = 0; p < kc; p++)
@@ -253,9 +258,21 @@ internal static unsafe partial class ManagedSgemm
         {
             float* d = dst + (long)fullCols * kc;
             new Span<float>(d, nr * kc).Clear();
-            for (int p = 0; p < kc; p++)
+            if (!transB)
+            {
+                for (int p = 0; p < kc; p++)
+                    for (int j = 0; j < cols; j++) d[p * nr + j] = b[(long)(pc + p) * ldb + jc + fullCols + j];
+            }
+            else
+            {
+                // Whole 8 x 8 blocks are transposed as in the full slivers; strided reads one by one are slow.
+                float* src = b + (long)(jc + fullCols) * ldb + pc;
+                int blockCols = Avx.IsSupported ? cols / 8 * 8 : 0, blockRows = kc / 8 * 8;
+                for (int p = 0; p < blockRows; p += 8)
+                    for (int j = 0; j < blockCols; j += 8) Transpose8x8(src + (long)j * ldb + p, ldb, d + p * nr + j, nr);
                 for (int j = 0; j < cols; j++)
-                    d[p * nr + j] = transB ? b[(long)(jc + fullCols + j) * ldb + pc + p] : b[(long)(pc + p) * ldb + jc + fullCols + j];
+                    for (int p = j < blockCols ? blockRows : 0; p < kc; p++) d[p * nr + j] = src[(long)j * ldb + p];
+            }
         }
     }
 

@@ -15,6 +15,8 @@ public sealed class ManagedSgemmTests
         (5, 4100, 110),    // n crosses NC twice, tiny m: the threads split n
         (145, 2049, 31),   // just past the largest m-block and past NC
         (1, 1, 2000),
+        (37, 59, 45),      // an edge sliver of 27 columns: three 8 x 8 blocks and 3 columns, k = 5 x 8 + 5
+        (50, 363, 300),    // CaffeNet conv1's weight gradient width, 11 edge columns, k past KC
     ];
 
     [TestMethod]
@@ -48,9 +50,9 @@ public sealed class ManagedSgemmTests
         }
     }
 
-    // Shapes of the skinny paths (k ≤ 16; m ≤ 16 with op(B) = Bᵀ; m ≤ 12 with op(B) = B), their edges (4-row and
-    // 4-column groups, 32- and 16-column strips, 16-element dot chunks, 8-row groups of B) and the first shapes past
-    // their limits, which take the packed path.
+    // Shapes of the skinny paths (k ≤ 16; op(B) = Bᵀ with k ≥ 256 and m ≤ 16, or m ≤ 64 and k ≥ 2048; op(B) = B
+    // with m ≤ 12), their edges (4-row and 4-column groups, 32- and 16-column strips, 16-element dot chunks, 8-row
+    // groups of B) and the first shapes past their limits, which take the packed path.
     private static readonly (int M, int N, int K)[] SkinnyShapes =
     [
         (1, 1, 1),
@@ -58,13 +60,17 @@ public sealed class ManagedSgemmTests
         (13, 100, 10),     // k = batch 10, as InnerProduct's weight gradient
         (4, 32, 16),       // exactly one 4 x 32 block at the k limit
         (5, 47, 17),       // k just past the limit
-        (10, 4099, 70),    // m = batch 10, as InnerProduct's forward and data gradient; n crosses 32-column strips
-        (1, 9, 37),        // one row: the 4 x 4 dot groups repeat it
-        (3, 7, 33),        // dots of 2 x 16 + 1 elements
+        (10, 4099, 70),    // m = batch 10, as InnerProduct's data gradient; n crosses 32-column strips
+        (10, 70, 300),     // m = batch 10, as InnerProduct's forward
+        (1, 9, 261),       // one row: the 4 x 4 dot groups repeat it; 16 x 16 + 5 elements
+        (3, 7, 289),
         (12, 65, 23),      // the m limit of op(B) = B; 8 + 8 + 7 rows of B
         (13, 40, 24),      // past it
-        (16, 5, 300),      // the m limit of op(B) = Bᵀ
-        (17, 66, 40),      // past it
+        (16, 5, 256),      // the m and k limits of short dot products
+        (16, 5, 255),      // k just short
+        (17, 66, 300),     // m past the limit of short dot products
+        (40, 9, 2049),     // long dot products
+        (65, 3, 2100),     // m past their limit
     ];
 
     [TestMethod]

@@ -266,7 +266,7 @@ public sealed class DataToolCommandTests
             CollectionAssert.AreEqual(Enumerable.Range(item * 12, 12).Select(i => (byte)i).ToArray(), datum.Data.ToByteArray());
         }
         // LeNet's data layer reads it back, scaled by 1/256 as in examples/mnist.
-        var layer = new DataLayer(TestBlobs.Param(
+        var layer = new DataLayer(LayerTesting.Param(
             $"name: 'mnist' type: 'Data' data_param {{ source: '{db}' backend: {backend.ToUpperInvariant()} batch_size: 5 }} transform_param {{ scale: 0.00390625 }}"));
         var data = new Blob();
         var label = new Blob();

@@ -271,7 +271,7 @@ public sealed class PythonLayerTests
     [TestMethod]
     public void PythonLayerBaseExposesParamStrAndNames()
     {
-        var layer = (PythonLayer)LayerRegistry.CreateLayer(TestBlobs.Param(
+        var layer = (PythonLayer)LayerRegistry.CreateLayer(LayerTesting.Param(
             "name: 'x' type: 'Python' python_param { module: 'test_python_layer' layer: 'SimpleLayer' param_str: 'a=1' }"));
         Assert.AreEqual("a=1", layer.ParamStr);
         Assert.AreEqual("test_python_layer", layer.Module);

@@ -29,7 +29,7 @@ public sealed class DataLayerTests
     private LayerParameter Param(DataParameter.Types.DB backend, string extra = "", Phase phase = Phase.Train, int batchSize = 5,
                                  string dataExtra = "")
     {
-        LayerParameter param = TestBlobs.Param(
+        LayerParameter param = LayerTesting.Param(
             $"name: 'data' type: 'Data' data_param {{ batch_size: {batchSize} source: '{_source}' " +
             $"backend: {(backend == DataParameter.Types.DB.Lmdb ? "LMDB" : "LEVELDB")} {dataExtra} }} {extra}");
         param.Phase = phase;
@@ -368,7 +368,7 @@ public sealed class DataLayerTests
         StringAssert.Contains(e.Message, "empty");
         e = Assert.ThrowsExactly<LayerException>(() => SetUp(Param(DataParameter.Types.DB.Lmdb, batchSize: 0)));
         StringAssert.Contains(e.Message, "batch_size");
-        e = Assert.ThrowsExactly<LayerException>(() => new DataLayer(TestBlobs.Param("name: 'd' type: 'Data'")).SetUp([], [new Blob()]));
+        e = Assert.ThrowsExactly<LayerException>(() => new DataLayer(LayerTesting.Param("name: 'd' type: 'Data'")).SetUp([], [new Blob()]));
         StringAssert.Contains(e.Message, "data_param");
     }
 

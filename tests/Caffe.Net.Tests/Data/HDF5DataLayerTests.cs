@@ -29,7 +29,7 @@ public sealed class HDF5DataLayerTests
     private static (HDF5DataLayer Layer, Blob[] Tops) SetUp(string source, int batchSize, bool shuffle = false, params string[] tops)
     {
         string topText = string.Join(" ", tops.Select(t => $"top: '{t}'"));
-        var layer = new HDF5DataLayer(TestBlobs.Param(
+        var layer = new HDF5DataLayer(LayerTesting.Param(
             $"name: 'hdf5' type: 'HDF5Data' {topText} hdf5_data_param {{ source: '{source}' batch_size: {batchSize} shuffle: {(shuffle ? "true" : "false")} }}"));
         Blob[] blobs = tops.Select(_ => new Blob()).ToArray();
         layer.SetUp([], blobs);
@@ -145,7 +145,7 @@ public sealed class HDF5DataLayerTests
     [TestMethod]
     public void TransformParamIsRefused()
     {
-        var layer = new HDF5DataLayer(TestBlobs.Param(
+        var layer = new HDF5DataLayer(LayerTesting.Param(
             $"name: 'h' type: 'HDF5Data' top: 'data' hdf5_data_param {{ source: '{Source("sample_data.h5")}' batch_size: 1 }} transform_param {{ scale: 2 }}"));
         var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([], [new Blob()]));
         StringAssert.Contains(e.Message, "does not transform data");
@@ -155,9 +155,9 @@ public sealed class HDF5DataLayerTests
     public void OutputLayerWritesDataAndLabelThatTheDataLayerReadsBack()
     {
         string file = _dir.File("out.h5");
-        var output = new HDF5OutputLayer(TestBlobs.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{file}' }}"));
-        Blob data = TestBlobs.Gaussian([2, 3, 4, 5]);
-        Blob label = TestBlobs.Gaussian([2, 3, 1, 1]);
+        var output = new HDF5OutputLayer(LayerTesting.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{file}' }}"));
+        Blob data = LayerTesting.Gaussian([2, 3, 4, 5]);
+        Blob label = LayerTesting.Gaussian([2, 3, 1, 1]);
         output.SetUp([data, label], []);
         output.Forward([data, label], []);
         float[] firstData = data.Data.ToArray(), firstLabel = label.Data.ToArray();
@@ -179,9 +179,9 @@ public sealed class HDF5DataLayerTests
     public void OutputLayerSavesLegacyFourDimensionalShapes()
     {
         string file = _dir.File("flat.h5");
-        var output = new HDF5OutputLayer(TestBlobs.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{file}' }}"));
-        Blob data = TestBlobs.Gaussian([3, 7]);
-        Blob label = TestBlobs.Gaussian([3]);
+        var output = new HDF5OutputLayer(LayerTesting.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{file}' }}"));
+        Blob data = LayerTesting.Gaussian([3, 7]);
+        Blob label = LayerTesting.Gaussian([3]);
         output.SetUp([data, label], []);
         output.Forward([data, label], []);
         using Hdf5Reader reader = Hdf5Reader.Open(file);
@@ -194,13 +194,13 @@ public sealed class HDF5DataLayerTests
     [TestMethod]
     public void OutputLayerErrors()
     {
-        var noName = new HDF5OutputLayer(TestBlobs.Param("name: 'out' type: 'HDF5Output'"));
+        var noName = new HDF5OutputLayer(LayerTesting.Param("name: 'out' type: 'HDF5Output'"));
         var e = Assert.ThrowsExactly<LayerException>(() => noName.SetUp([new Blob(2, 3), new Blob(2)], []));
         StringAssert.Contains(e.Message, "file_name");
-        var badDir = new HDF5OutputLayer(TestBlobs.Param("name: 'out' type: 'HDF5Output' hdf5_output_param { file_name: '/no/such/dir/out.h5' }"));
+        var badDir = new HDF5OutputLayer(LayerTesting.Param("name: 'out' type: 'HDF5Output' hdf5_output_param { file_name: '/no/such/dir/out.h5' }"));
         e = Assert.ThrowsExactly<LayerException>(() => badDir.SetUp([new Blob(2, 3), new Blob(2)], []));
         StringAssert.Contains(e.Message, "/no/such/dir/out.h5");
-        var layer = new HDF5OutputLayer(TestBlobs.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{_dir.File("x.h5")}' }}"));
+        var layer = new HDF5OutputLayer(LayerTesting.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{_dir.File("x.h5")}' }}"));
         e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3), new Blob(3)], []));
         StringAssert.Contains(e.Message, "same batch size");
     }

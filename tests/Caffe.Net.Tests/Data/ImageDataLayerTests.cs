@@ -44,7 +44,7 @@ public sealed class ImageDataLayerTests
 
     private static (ImageDataLayer Layer, Blob Data, Blob Label) SetUp(string paramText)
     {
-        var layer = new ImageDataLayer(TestBlobs.Param($"name: 'images' type: 'ImageData' {paramText}"));
+        var layer = new ImageDataLayer(LayerTesting.Param($"name: 'images' type: 'ImageData' {paramText}"));
         var data = new Blob();
         var label = new Blob();
         layer.SetUp([], [data, label]);

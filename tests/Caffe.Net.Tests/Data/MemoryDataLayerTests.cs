@@ -9,7 +9,7 @@ public sealed class MemoryDataLayerTests
     [TestInitialize]
     public void Seed() => Rng.SetRandomSeed(1701);
 
-    private static LayerParameter Param(string extra = "") => TestBlobs.Param(
+    private static LayerParameter Param(string extra = "") => LayerTesting.Param(
         $"name: 'mem' type: 'MemoryData' memory_data_param {{ batch_size: {BatchSize} channels: {Channels} height: {Height} width: {Width} }} {extra}");
 
     private static (MemoryDataLayer Layer, Blob Data, Blob Label) SetUp(LayerParameter param)
@@ -33,8 +33,8 @@ public sealed class MemoryDataLayerTests
     public void Forward()
     {
         (MemoryDataLayer layer, Blob data, Blob label) = SetUp(Param());
-        Blob source = TestBlobs.Gaussian([Batches * BatchSize, Channels, Height, Width]);
-        Blob labels = TestBlobs.Gaussian([Batches * BatchSize]);
+        Blob source = LayerTesting.Gaussian([Batches * BatchSize, Channels, Height, Width]);
+        Blob labels = LayerTesting.Gaussian([Batches * BatchSize]);
         float[] sourceData = source.Data.ToArray(), labelData = labels.Data.ToArray();
         layer.Reset(sourceData, labelData, Batches * BatchSize);
         int itemSize = Channels * Height * Width;
@@ -150,7 +150,7 @@ public sealed class MemoryDataLayerTests
         StringAssert.Contains(e.Message, "data array has");
         e = Assert.ThrowsExactly<LayerException>(() => layer.AddDatumVector(Datums(5)));
         StringAssert.Contains(e.Message, "multiple of the batch size");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(TestBlobs.Param("name: 'mem' type: 'MemoryData' memory_data_param { batch_size: 2 channels: 1 height: 0 width: 3 }")));
+        e = Assert.ThrowsExactly<LayerException>(() => SetUp(LayerTesting.Param("name: 'mem' type: 'MemoryData' memory_data_param { batch_size: 2 channels: 1 height: 0 width: 3 }")));
         StringAssert.Contains(e.Message, "positive");
     }
 

@@ -39,7 +39,7 @@ public sealed class WindowDataLayerTests
 
     private (WindowDataLayer Layer, Blob Data, Blob Label) SetUp(string source, string windowParam, string transform = "crop_size: 8")
     {
-        var layer = new WindowDataLayer(TestBlobs.Param(
+        var layer = new WindowDataLayer(LayerTesting.Param(
             $"name: 'windows' type: 'WindowData' window_data_param {{ source: '{source}' root_folder: '{_dir.Path}/' {windowParam} }} " +
             $"transform_param {{ {transform} }}"));
         var data = new Blob();

@@ -22,7 +22,7 @@ public sealed class AccuracyLayerTests
     }
 
     private static AccuracyLayer Create(string prototxt = "") =>
-        new(TestBlobs.Param("name: 'acc' type: 'Accuracy' " + prototxt));
+        new(LayerTesting.Param("name: 'acc' type: 'Accuracy' " + prototxt));
 
     private Blob[] Run(string prototxt, int numTops = 1)
     {
@@ -149,8 +149,8 @@ public sealed class AccuracyLayerTests
     [TestMethod]
     public void TiesCountAgainstTheLabel()
     {
-        _data = TestBlobs.FromValues([2, 3], 1f, 1f, 0f, 1f, 1f, 0f);
-        _label = TestBlobs.FromValues([2], 0f, 1f);
+        _data = LayerTesting.FromValues([2, 3], 1f, 1f, 0f, 1f, 1f, 0f);
+        _label = LayerTesting.FromValues([2], 0f, 1f);
         Assert.AreEqual(0f, Run("")[0].Data[0]);
         Assert.AreEqual(1f, Run("accuracy_param { top_k: 2 }")[0].Data[0]);
     }

@@ -12,7 +12,7 @@ public sealed class BaseConvolutionLayerTests
 
     private static BaseConvolutionLayer Create(string type, string convParam) =>
         (BaseConvolutionLayer)LayerRegistry.CreateLayer(
-            TestBlobs.Param($"name: 'layer1' type: '{type}' convolution_param {{ {convParam} }}"));
+            LayerTesting.Param($"name: 'layer1' type: '{type}' convolution_param {{ {convParam} }}"));
 
     private sealed record PassResult(float[] Top, float[] BottomDiff, float[] WeightDiff, float[] BiasDiff, int ImagesPerGemm);
 
@@ -40,7 +40,7 @@ public sealed class BaseConvolutionLayerTests
     private static void AssertBatchedEqualsPerImage(string type, string convParam, int[] bottomShape, int maxImages = int.MaxValue,
         int expectedImagesPerGemm = -1)
     {
-        Blob bottom = TestBlobs.Gaussian(bottomShape);
+        Blob bottom = LayerTesting.Gaussian(bottomShape);
         BaseConvolutionLayer initial = Create(type, convParam + " weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         initial.SetUp([bottom], [new Blob()]);
         PassResult perImage = Pass(type, convParam, bottom, initial.Blobs, 1);

@@ -13,14 +13,14 @@ public sealed class ConvolutionLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 6, 4]);
-        _bottom2 = TestBlobs.Gaussian([2, 3, 6, 4]);
+        _bottom = LayerTesting.Gaussian([2, 3, 6, 4]);
+        _bottom2 = LayerTesting.Gaussian([2, 3, 6, 4]);
         _top = new Blob();
         _top2 = new Blob();
     }
 
     private static ConvolutionLayer Layer(string convParam) =>
-        new(TestBlobs.Param($"name: 'conv' type: 'Convolution' convolution_param {{ {convParam} }}"));
+        new(LayerTesting.Param($"name: 'conv' type: 'Convolution' convolution_param {{ {convParam} }}"));
 
     [TestMethod]
     public void SetupShapesTopsForEveryBottom()
@@ -53,8 +53,8 @@ public sealed class ConvolutionLayerTests
     [TestMethod]
     public void DilatedConvolutionMatchesReference()
     {
-        _bottom = TestBlobs.Gaussian([2, 3, 8, 7]);
-        _bottom2 = TestBlobs.Gaussian([2, 3, 8, 7]);
+        _bottom = LayerTesting.Gaussian([2, 3, 8, 7]);
+        _bottom2 = LayerTesting.Gaussian([2, 3, 8, 7]);
         var layer = Layer("kernel_size: 3 dilation: 2 num_output: 4 weight_filler { type: 'gaussian' } bias_filler { type: 'constant' value: 0.1 }");
         layer.SetUp([_bottom, _bottom2], [_top, _top2]);
         layer.Forward([_bottom, _bottom2], [_top, _top2]);
@@ -89,8 +89,8 @@ public sealed class ConvolutionLayerTests
     [TestMethod]
     public void Simple3DConvolutionMatchesReference()
     {
-        _bottom = TestBlobs.Gaussian([2, 3, 5, 6, 4]);
-        _bottom2 = TestBlobs.Gaussian([2, 3, 5, 6, 4]);
+        _bottom = LayerTesting.Gaussian([2, 3, 5, 6, 4]);
+        _bottom2 = LayerTesting.Gaussian([2, 3, 5, 6, 4]);
         var layer = Layer("kernel_size: 3 stride: 2 num_output: 4 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         layer.SetUp([_bottom, _bottom2], [_top, _top2]);
         layer.Forward([_bottom, _bottom2], [_top, _top2]);
@@ -103,8 +103,8 @@ public sealed class ConvolutionLayerTests
     [TestMethod]
     public void Dilated3DConvolutionMatchesReference()
     {
-        _bottom = TestBlobs.Gaussian([2, 3, 6, 7, 8]);
-        _bottom2 = TestBlobs.Gaussian([2, 3, 6, 7, 8]);
+        _bottom = LayerTesting.Gaussian([2, 3, 6, 7, 8]);
+        _bottom2 = LayerTesting.Gaussian([2, 3, 6, 7, 8]);
         var layer = Layer("kernel_size: 3 dilation: 2 num_output: 4 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         layer.SetUp([_bottom, _bottom2], [_top, _top2]);
         layer.Forward([_bottom, _bottom2], [_top, _top2]);
@@ -159,7 +159,7 @@ public sealed class ConvolutionLayerTests
         separable.CopyFrom(_top2, reshape: true);
 
         var row = Layer("kernel_h: 1 kernel_w: 3 stride_h: 1 stride_w: 2 num_output: 1 bias_term: false");
-        row.Blobs.Add(TestBlobs.FromValues([1, 1, 1, 3], -1, 0, 1));
+        row.Blobs.Add(LayerTesting.FromValues([1, 1, 1, 3], -1, 0, 1));
         row.SetUp([separable], [_top2]);
         row.Forward([separable], [_top2]);
         ConvolutionReference.AssertClose(_top, _top2, 1e-4f);
@@ -170,12 +170,12 @@ public sealed class ConvolutionLayerTests
     {
         // Caffe's TestNDAgainst2D: forward, bottom diff and weight diff with force_nd_im2col on and off.
         const string geometry = "num_output: 12 bias_term: false group: 6 kernel_h: 11 kernel_w: 13 weight_filler { type: 'gaussian' }";
-        var bottom = TestBlobs.Gaussian([5, 18, 22, 26]);
+        var bottom = LayerTesting.Gaussian([5, 18, 22, 26]);
         var reference = Layer(geometry);
         var top = new Blob();
         reference.SetUp([bottom], [top]);
         Blob weights = reference.Blobs[0];
-        Blob topDiff = TestBlobs.Gaussian(top.Shape.ToArray());
+        Blob topDiff = LayerTesting.Gaussian(top.Shape.ToArray());
 
         (Blob Top, Blob BottomDiff, Blob WeightDiff) Run(bool forceNd)
         {
@@ -209,7 +209,7 @@ public sealed class ConvolutionLayerTests
     [TestMethod]
     public void DilatedGradient()
     {
-        _bottom = TestBlobs.Gaussian([2, 3, 5, 6]);
+        _bottom = LayerTesting.Gaussian([2, 3, 5, 6]);
         var layer = Layer("kernel_size: 3 dilation: 2 num_output: 2 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
@@ -217,7 +217,7 @@ public sealed class ConvolutionLayerTests
     [TestMethod]
     public void Gradient3D()
     {
-        _bottom = TestBlobs.Gaussian([2, 3, 5, 6, 4]);
+        _bottom = LayerTesting.Gaussian([2, 3, 5, 6, 4]);
         var layer = Layer("kernel_size: 3 stride: 2 num_output: 2 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
@@ -250,7 +250,7 @@ public sealed class ConvolutionLayerTests
         var layer = Layer("kernel_size: 3 pad: 1 num_output: 4 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
-        var bigger = TestBlobs.Gaussian([3, 3, 9, 7]);
+        var bigger = LayerTesting.Gaussian([3, 3, 9, 7]);
         layer.Forward([bigger], [_top]);
         CollectionAssert.AreEqual(new[] { 3, 4, 9, 7 }, _top.Shape.ToArray());
         ConvolutionReference.AssertClose(ConvolutionReference.Convolve(bigger, layer.Param.ConvolutionParam, layer.Blobs), _top, 1e-4f);
@@ -286,7 +286,7 @@ public sealed class ConvolutionLayerTests
     [TestMethod]
     public void CreatedByTheRegistry()
     {
-        Layer layer = LayerRegistry.CreateLayer(TestBlobs.Param("name: 'c' type: 'Convolution' convolution_param { num_output: 2 kernel_size: 3 }"));
+        Layer layer = LayerRegistry.CreateLayer(LayerTesting.Param("name: 'c' type: 'Convolution' convolution_param { num_output: 2 kernel_size: 3 }"));
         Assert.IsInstanceOfType<ConvolutionLayer>(layer);
         Assert.AreEqual("Convolution", layer.Type);
     }

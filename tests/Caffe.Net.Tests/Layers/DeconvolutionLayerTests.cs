@@ -13,14 +13,14 @@ public sealed class DeconvolutionLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 6, 4]);
-        _bottom2 = TestBlobs.Gaussian([2, 3, 6, 4]);
+        _bottom = LayerTesting.Gaussian([2, 3, 6, 4]);
+        _bottom2 = LayerTesting.Gaussian([2, 3, 6, 4]);
         _top = new Blob();
         _top2 = new Blob();
     }
 
     private static DeconvolutionLayer Layer(string convParam) =>
-        new(TestBlobs.Param($"name: 'deconv' type: 'Deconvolution' convolution_param {{ {convParam} }}"));
+        new(LayerTesting.Param($"name: 'deconv' type: 'Deconvolution' convolution_param {{ {convParam} }}"));
 
     [TestMethod]
     public void SetupShapesTopsForEveryBottom()
@@ -60,7 +60,7 @@ public sealed class DeconvolutionLayerTests
                 bool wOverlap = w % 2 == 0 && w > 0 && w < top.Width - 1;
                 if (hOverlap && wOverlap) expected += 9;
                 else if (hOverlap || wOverlap) expected += 3;
-                Assert.AreEqual(expected, top.Data[top.Offset(n, c, h, w)], 1e-4f);
+                Assert.AreEqual(expected, top.DataAt(n, c, h, w), 1e-4f);
             }
         }
     }
@@ -68,7 +68,7 @@ public sealed class DeconvolutionLayerTests
     [TestMethod]
     public void PaddedGroupedDilatedDeconvolutionMatchesReference()
     {
-        _bottom = TestBlobs.Gaussian([2, 4, 5, 4]);
+        _bottom = LayerTesting.Gaussian([2, 4, 5, 4]);
         var layer = Layer("kernel_h: 3 kernel_w: 2 stride_h: 2 stride_w: 3 pad_h: 1 pad_w: 1 dilation: 2 group: 2 num_output: 6 " +
                           "weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         layer.SetUp([_bottom], [_top]);
@@ -80,7 +80,7 @@ public sealed class DeconvolutionLayerTests
     [TestMethod]
     public void ThreeDDeconvolutionMatchesReference()
     {
-        _bottom = TestBlobs.Gaussian([2, 2, 3, 4, 2]);
+        _bottom = LayerTesting.Gaussian([2, 2, 3, 4, 2]);
         var layer = Layer("kernel_size: 2 stride: 2 pad: 1 num_output: 3 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
@@ -92,11 +92,11 @@ public sealed class DeconvolutionLayerTests
     public void NdIm2ColAgreesWith2DIm2Col()
     {
         const string geometry = "num_output: 6 bias_term: false group: 3 kernel_h: 4 kernel_w: 3 stride: 2 weight_filler { type: 'gaussian' }";
-        var bottom = TestBlobs.Gaussian([3, 6, 7, 8]);
+        var bottom = LayerTesting.Gaussian([3, 6, 7, 8]);
         var reference = Layer(geometry);
         var top = new Blob();
         reference.SetUp([bottom], [top]);
-        Blob topDiff = TestBlobs.Gaussian(top.Shape.ToArray());
+        Blob topDiff = LayerTesting.Gaussian(top.Shape.ToArray());
 
         (Blob Top, float[] BottomDiff, float[] WeightDiff) Run(bool forceNd)
         {
@@ -127,7 +127,7 @@ public sealed class DeconvolutionLayerTests
     [TestMethod]
     public void Gradient3D()
     {
-        _bottom = TestBlobs.Gaussian([2, 2, 2, 3, 2]);
+        _bottom = LayerTesting.Gaussian([2, 2, 2, 3, 2]);
         var layer = Layer("kernel_size: 2 stride: 2 pad: 1 num_output: 2 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
@@ -135,7 +135,7 @@ public sealed class DeconvolutionLayerTests
     [TestMethod]
     public void GroupedStridedGradient()
     {
-        _bottom = TestBlobs.Gaussian([1, 3, 4, 3]);
+        _bottom = LayerTesting.Gaussian([1, 3, 4, 3]);
         var layer = Layer("kernel_size: 3 stride: 2 pad: 1 group: 3 num_output: 3 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
@@ -150,7 +150,7 @@ public sealed class DeconvolutionLayerTests
     [TestMethod]
     public void CreatedByTheRegistry()
     {
-        Layer layer = LayerRegistry.CreateLayer(TestBlobs.Param("name: 'd' type: 'Deconvolution' convolution_param { num_output: 2 kernel_size: 3 }"));
+        Layer layer = LayerRegistry.CreateLayer(LayerTesting.Param("name: 'd' type: 'Deconvolution' convolution_param { num_output: 2 kernel_size: 3 }"));
         Assert.IsInstanceOfType<DeconvolutionLayer>(layer);
         Assert.AreEqual("Deconvolution", layer.Type);
     }

@@ -12,12 +12,12 @@ public sealed class EltwiseLayerTests
     public void Fill()
     {
         Rng.SetRandomSeed(1701);
-        _a = TestBlobs.Uniform([2, 3, 4, 5], 0, 1);
-        _b = TestBlobs.Uniform([2, 3, 4, 5], 0, 1);
-        _c = TestBlobs.Uniform([2, 3, 4, 5], 0, 1);
+        _a = LayerTesting.Uniform([2, 3, 4, 5], 0, 1);
+        _b = LayerTesting.Uniform([2, 3, 4, 5], 0, 1);
+        _c = LayerTesting.Uniform([2, 3, 4, 5], 0, 1);
     }
 
-    private static EltwiseLayer Create(string prototxt) => new(TestBlobs.Param("name: 'mix' type: 'Eltwise' " + prototxt));
+    private static EltwiseLayer Create(string prototxt) => new(LayerTesting.Param("name: 'mix' type: 'Eltwise' " + prototxt));
 
     private EltwiseLayer Run(string prototxt)
     {
@@ -72,9 +72,9 @@ public sealed class EltwiseLayerTests
     [TestMethod]
     public void MaxBackwardRoutesTheDiffToTheArgmax()
     {
-        _a = TestBlobs.FromValues([4], 5, 1, 2, 2);
-        _b = TestBlobs.FromValues([4], 3, 4, 2, 2);
-        _c = TestBlobs.FromValues([4], 1, 1, 7, 2);
+        _a = LayerTesting.FromValues([4], 5, 1, 2, 2);
+        _b = LayerTesting.FromValues([4], 3, 4, 2, 2);
+        _c = LayerTesting.FromValues([4], 1, 1, 7, 2);
         EltwiseLayer layer = Run("eltwise_param { operation: MAX }");
         CollectionAssert.AreEqual(new[] { 5f, 4f, 7f, 2f }, _top.Data.ToArray());
         _top.Diff.Fill(10);

@@ -10,10 +10,10 @@ public sealed class FlattenLayerTests
     public void Fill()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 6, 5]);
+        _bottom = LayerTesting.Gaussian([2, 3, 6, 5]);
     }
 
-    private static FlattenLayer Create(string prototxt = "") => new(TestBlobs.Param("name: 'flat' type: 'Flatten' " + prototxt));
+    private static FlattenLayer Create(string prototxt = "") => new(LayerTesting.Param("name: 'flat' type: 'Flatten' " + prototxt));
 
     private int[] TopShape(string prototxt)
     {
@@ -45,8 +45,8 @@ public sealed class FlattenLayerTests
         layer.Forward([_bottom], [_top]);
         for (int c = 0; c < 90; c++)
         {
-            Assert.AreEqual(_bottom.Data[_bottom.Offset(0, c / 30, c / 5 % 6, c % 5)], _top.Data[_top.Offset([0, c])]);
-            Assert.AreEqual(_bottom.Data[_bottom.Offset(1, c / 30, c / 5 % 6, c % 5)], _top.Data[_top.Offset([1, c])]);
+            Assert.AreEqual(_bottom.DataAt(0, c / 30, c / 5 % 6, c % 5), _top.Data[_top.Offset([0, c])]);
+            Assert.AreEqual(_bottom.DataAt(1, c / 30, c / 5 % 6, c % 5), _top.Data[_top.Offset([1, c])]);
         }
         Assert.IsTrue(_top.SharesDataWith(_bottom));
         Rng.FillGaussian(_top.Diff, 0, 1);

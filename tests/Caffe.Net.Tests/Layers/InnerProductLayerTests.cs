@@ -11,12 +11,12 @@ public sealed class InnerProductLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Uniform([2, 3, 4, 5], 0f, 1f);
+        _bottom = LayerTesting.Uniform([2, 3, 4, 5], 0f, 1f);
         _top = new Blob();
     }
 
     private static InnerProductLayer Layer(string ipParam) =>
-        new(TestBlobs.Param($"name: 'ip' type: 'InnerProduct' inner_product_param {{ {ipParam} }}"));
+        new(LayerTesting.Param($"name: 'ip' type: 'InnerProduct' inner_product_param {{ {ipParam} }}"));
 
     // top[m, n] = Σ_k bottom[m, k] · W[n, k] (W[k, n] when transposed) + bias[n].
     private static float[] Reference(Blob bottom, int axis, Layer layer, bool transpose)
@@ -92,7 +92,7 @@ public sealed class InnerProductLayerTests
     [TestMethod]
     public void ForwardWithoutBatchAxis()
     {
-        var bottom = TestBlobs.Uniform([1, 2, 3, 4], 0f, 1f);
+        var bottom = LayerTesting.Uniform([1, 2, 3, 4], 0f, 1f);
         var layer = Layer("num_output: 10 weight_filler { type: 'uniform' } bias_filler { type: 'uniform' min: 1 max: 2 }");
         layer.SetUp([bottom], [_top]);
         layer.Forward([bottom], [_top]);
@@ -156,7 +156,7 @@ public sealed class InnerProductLayerTests
         plain.SetUp([_bottom], [_top]);
         Rng.FillUniform(plain.Blobs[0].Data, -1f, 1f);
         plain.Forward([_bottom], [_top]);
-        Blob topDiff = TestBlobs.Uniform(_top.Shape.ToArray(), -1f, 1f);
+        Blob topDiff = LayerTesting.Uniform(_top.Shape.ToArray(), -1f, 1f);
         topDiff.Data.CopyTo(_top.Diff);
         plain.Backward([_top], [true], [_bottom]);
         float[] bottomDiff = _bottom.Diff.ToArray();
@@ -198,7 +198,7 @@ public sealed class InnerProductLayerTests
     {
         var layer = Layer("num_output: 4 weight_filler { type: 'gaussian' }");
         layer.SetUp([_bottom], [_top]);
-        var bigger = TestBlobs.Gaussian([5, 3, 4, 5]);
+        var bigger = LayerTesting.Gaussian([5, 3, 4, 5]);
         layer.Forward([bigger], [_top]);
         CollectionAssert.AreEqual(new[] { 5, 4 }, _top.Shape.ToArray());
         ConvolutionReference.AssertRelativeClose(Reference(bigger, 1, layer, false), _top.Data, 1e-5f, "top");
@@ -234,7 +234,7 @@ public sealed class InnerProductLayerTests
     [TestMethod]
     public void CreatedByTheRegistry()
     {
-        Layer layer = LayerRegistry.CreateLayer(TestBlobs.Param("name: 'fc' type: 'InnerProduct' inner_product_param { num_output: 2 }"));
+        Layer layer = LayerRegistry.CreateLayer(LayerTesting.Param("name: 'fc' type: 'InnerProduct' inner_product_param { num_output: 2 }"));
         Assert.IsInstanceOfType<InnerProductLayer>(layer);
         Assert.AreEqual("InnerProduct", layer.Type);
     }

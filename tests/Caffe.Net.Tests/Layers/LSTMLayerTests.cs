@@ -70,10 +70,10 @@ public sealed class LSTMLayerTests
     public void ForwardMatchesHandComputedCell()
     {
         // T = 2, one stream, one input feature, one cell; distinct weights per gate expose the i, f, o, g order.
-        var x = TestBlobs.FromValues([2, 1, 1], 0.5f, -1.5f);
-        var cont = TestBlobs.FromValues([2, 1], 0, 1);
+        var x = LayerTesting.FromValues([2, 1, 1], 0.5f, -1.5f);
+        var cont = LayerTesting.FromValues([2, 1], 0, 1);
         var top = new Blob();
-        var layer = new LSTMLayer(TestBlobs.Param("name: 'l' type: 'LSTM' recurrent_param { num_output: 1 }"));
+        var layer = new LSTMLayer(LayerTesting.Param("name: 'l' type: 'LSTM' recurrent_param { num_output: 1 }"));
         layer.SetUp([x, cont], [top]);
         float[] wx = [0.3f, -0.2f, 0.8f, 0.5f], b = [0.1f, 0.4f, -0.3f, 0.2f], wh = [-0.6f, 0.7f, 0.25f, 0.9f];
         wx.CopyTo(layer.Blobs[0].Data);

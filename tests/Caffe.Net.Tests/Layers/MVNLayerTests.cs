@@ -50,7 +50,7 @@ public sealed class MVNLayerTests
     public void EpsIsAddedToTheStandardDeviation()
     {
         // Values 1 and 3: mean 2, standard deviation 1; with eps 1 the output is (x − 2) / (1 + 1).
-        Blob bottom = TestBlobs.FromValues([1, 1, 1, 2], 1f, 3f), top = new();
+        Blob bottom = LayerTesting.FromValues([1, 1, 1, 2], 1f, 3f), top = new();
         LayerTesting.SetUpAndForward(LayerTesting.Create<MVNLayer>("type: 'MVN' mvn_param { eps: 1 }"), [bottom], [top]);
         CollectionAssert.AreEqual(new[] { -0.5f, 0.5f }, top.Data.ToArray());
     }
@@ -58,7 +58,7 @@ public sealed class MVNLayerTests
     [TestMethod]
     public void TopIsFourDimensional()
     {
-        Blob bottom = TestBlobs.FromValues([2, 3], 1, 2, 3, 4, 5, 6), top = new();
+        Blob bottom = LayerTesting.FromValues([2, 3], 1, 2, 3, 4, 5, 6), top = new();
         LayerTesting.SetUpAndForward(LayerTesting.Create<MVNLayer>("type: 'MVN' mvn_param { across_channels: true }"), [bottom], [top]);
         CollectionAssert.AreEqual(new[] { 2, 3, 1, 1 }, top.Shape.ToArray());
         float std = MathF.Sqrt(2f / 3f);

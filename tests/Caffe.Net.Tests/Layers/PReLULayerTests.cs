@@ -10,7 +10,7 @@ public sealed class PReLULayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
+        _bottom = LayerTesting.Gaussian([2, 3, 4, 5]);
         _top = new Blob();
     }
 
@@ -30,7 +30,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void SlopesDefaultToQuarterPerChannel()
     {
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([_bottom], [_top]);
         Assert.HasCount(1, layer.Blobs);
         CollectionAssert.AreEqual(new[] { 3 }, layer.Blobs[0].Shape.ToArray());
@@ -41,7 +41,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void ChannelSharedSlopeHasNoAxes()
     {
-        var layer = new PReLULayer(TestBlobs.Param("prelu_param { channel_shared: true }"));
+        var layer = new PReLULayer(LayerTesting.Param("prelu_param { channel_shared: true }"));
         layer.SetUp([_bottom], [_top]);
         Assert.AreEqual(0, layer.Blobs[0].NumAxes);
         Assert.AreEqual(1, layer.Blobs[0].Count);
@@ -51,7 +51,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void FillerIsUsed()
     {
-        var layer = new PReLULayer(TestBlobs.Param("prelu_param { filler { type: 'constant' value: -0.5 } }"));
+        var layer = new PReLULayer(LayerTesting.Param("prelu_param { filler { type: 'constant' value: -0.5 } }"));
         layer.SetUp([_bottom], [_top]);
         Assert.IsTrue(layer.Blobs[0].Data.ToArray().All(v => v == -0.5f));
     }
@@ -59,7 +59,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void Forward()
     {
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([_bottom], [_top]);
         Rng.FillGaussian(layer.Blobs[0].Data, 0, 1);
         CheckForward(layer);
@@ -68,7 +68,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void ForwardChannelShared()
     {
-        var layer = new PReLULayer(TestBlobs.Param("prelu_param { channel_shared: true }"));
+        var layer = new PReLULayer(LayerTesting.Param("prelu_param { channel_shared: true }"));
         layer.SetUp([_bottom], [_top]);
         CheckForward(layer);
     }
@@ -77,9 +77,9 @@ public sealed class PReLULayerTests
     public void HandComputedBackward()
     {
         // Two channels of two values: slopes 0.5 and -1.
-        var bottom = TestBlobs.FromValues([1, 2, 2], 1f, -2f, -3f, 4f);
+        var bottom = LayerTesting.FromValues([1, 2, 2], 1f, -2f, -3f, 4f);
         var top = new Blob();
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([bottom], [top]);
         new[] { 0.5f, -1f }.CopyTo(layer.Blobs[0].Data);
         layer.Forward([bottom], [top]);
@@ -97,7 +97,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void Gradient()
     {
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([_bottom], [_top]);
         Rng.FillGaussian(layer.Blobs[0].Data, 0, 1);
         new GradientChecker(1e-2f, 1e-3f, 1701, 0f, 0.01f).CheckGradientExhaustive(layer, [_bottom], [_top]);
@@ -106,7 +106,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void GradientChannelShared()
     {
-        var layer = new PReLULayer(TestBlobs.Param("prelu_param { channel_shared: true }"));
+        var layer = new PReLULayer(LayerTesting.Param("prelu_param { channel_shared: true }"));
         layer.SetUp([_bottom], [_top]);
         new GradientChecker(1e-2f, 1e-3f, 1701, 0f, 0.01f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
@@ -114,8 +114,8 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void ConsistentWithLeakyReLU()
     {
-        var prelu = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
-        var relu = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.25 }"));
+        var prelu = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
+        var relu = new ReLULayer(LayerTesting.Param("relu_param { negative_slope: 0.25 }"));
         var bottom2 = new Blob();
         bottom2.CopyFrom(_bottom, reshape: true);
         var top2 = new Blob();
@@ -134,8 +134,8 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void InPlaceMatchesSeparateTop()
     {
-        var separate = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
-        var inPlace = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var separate = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
+        var inPlace = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         separate.SetUp([_bottom], [_top]);
         var blob = new Blob();
         blob.CopyFrom(_bottom, reshape: true);
@@ -158,9 +158,9 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void TwoAxisBottomHasOneValuePerChannel()
     {
-        var bottom = TestBlobs.FromValues([2, 3], -1f, -2f, 3f, -4f, 5f, -6f);
+        var bottom = LayerTesting.FromValues([2, 3], -1f, -2f, 3f, -4f, 5f, -6f);
         var top = new Blob();
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([bottom], [top]);
         new[] { 0.1f, 0.2f, 0.3f }.CopyTo(layer.Blobs[0].Data);
         layer.Forward([bottom], [top]);
@@ -170,7 +170,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void OneAxisBottomIsRejected()
     {
-        var layer = new PReLULayer(TestBlobs.Param("name: 'prelu' type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("name: 'prelu' type: 'PReLU'"));
         var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(5)], [_top]));
         Assert.Contains("2 axes", e.Message);
     }
@@ -178,7 +178,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void LoadedSlopesOfWrongSizeAreRejected()
     {
-        var layer = new PReLULayer(TestBlobs.Param("name: 'prelu' type: 'PReLU' blobs { shape { dim: 2 } data: 0.1 data: 0.2 }"));
+        var layer = new PReLULayer(LayerTesting.Param("name: 'prelu' type: 'PReLU' blobs { shape { dim: 2 } data: 0.1 data: 0.2 }"));
         var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
         Assert.Contains("3 channels", e.Message);
     }
@@ -186,7 +186,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void ChannelChangeAfterSetUpIsRejected()
     {
-        var layer = new PReLULayer(TestBlobs.Param("name: 'prelu' type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("name: 'prelu' type: 'PReLU'"));
         layer.SetUp([_bottom], [_top]);
         var wider = new Blob(2, 4, 1, 1);
         Assert.ThrowsExactly<LayerException>(() => layer.Forward([wider], [_top]));
@@ -194,5 +194,5 @@ public sealed class PReLULayerTests
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<PReLULayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'PReLU'")));
+        Assert.IsInstanceOfType<PReLULayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'PReLU'")));
 }

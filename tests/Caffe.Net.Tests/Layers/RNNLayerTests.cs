@@ -67,10 +67,10 @@ public sealed class RNNLayerTests
     public void ForwardMatchesHandComputedValues()
     {
         // T = 3, one stream, one input feature, one unit; the sequence restarts at t = 2.
-        var x = TestBlobs.FromValues([3, 1, 1], 0.5f, -1.5f, 2f);
-        var cont = TestBlobs.FromValues([3, 1], 0, 1, 0);
+        var x = LayerTesting.FromValues([3, 1, 1], 0.5f, -1.5f, 2f);
+        var cont = LayerTesting.FromValues([3, 1], 0, 1, 0);
         var top = new Blob();
-        var layer = new RNNLayer(TestBlobs.Param(
+        var layer = new RNNLayer(LayerTesting.Param(
             "name: 'r' type: 'RNN' recurrent_param { num_output: 1 " +
             "weight_filler { type: 'constant' value: 0.5 } bias_filler { type: 'constant' value: 0.1 } }"));
         layer.SetUp([x, cont], [top]);

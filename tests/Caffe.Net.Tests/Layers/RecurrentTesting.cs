@@ -28,7 +28,7 @@ internal sealed class RecurrentTesting
     public Blob[] BottomsWithStatic => [Bottom, Cont, Static];
 
     public LayerParameter Param =>
-        TestBlobs.Param($"name: 'rec' type: '{_type}' phase: TEST recurrent_param {{ num_output: {NumOutput} " +
+        LayerTesting.Param($"name: 'rec' type: '{_type}' phase: TEST recurrent_param {{ num_output: {NumOutput} " +
                         "weight_filler { type: 'gaussian' std: 0.2 } bias_filler { type: 'gaussian' std: 0.1 } " +
                         $"{ExtraRecurrentParam} }}");
 
@@ -219,7 +219,7 @@ internal sealed class RecurrentTesting
     /// <summary>The bad inputs every recurrent layer rejects at setup.</summary>
     public void CheckBadInputsAreRejected()
     {
-        LayerTesting.Throws(() => LayerRegistry.CreateLayer(TestBlobs.Param($"name: 'r' type: '{_type}'"))
+        LayerTesting.Throws(() => LayerRegistry.CreateLayer(LayerTesting.Param($"name: 'r' type: '{_type}'"))
                                                .SetUp(Bottoms, [Top]), "'r'", "num_output must be positive");
         var cont = new Blob(1, 4);
         LayerTesting.Throws(() => NewLayer().SetUp([Bottom, cont], [Top]), "bottom 1", "(#timesteps, #streams)");

@@ -10,11 +10,11 @@ public sealed class ReshapeLayerTests
     public void Fill()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 6, 5]);
+        _bottom = LayerTesting.Gaussian([2, 3, 6, 5]);
     }
 
     private static ReshapeLayer Create(string reshapeParam) =>
-        new(TestBlobs.Param("name: 'view' type: 'Reshape' reshape_param { " + reshapeParam + " }"));
+        new(LayerTesting.Param("name: 'view' type: 'Reshape' reshape_param { " + reshapeParam + " }"));
 
     private int[] TopShape(string reshapeParam)
     {
@@ -34,7 +34,7 @@ public sealed class ReshapeLayerTests
         layer.Forward([_bottom], [_top]);
         for (int c = 0; c < 90; c++)
             for (int n = 0; n < 2; n++)
-                Assert.AreEqual(_bottom.Data[_bottom.Offset(n, c / 30, c / 5 % 6, c % 5)], _top.Data[_top.Offset(n, c)]);
+                Assert.AreEqual(_bottom.DataAt(n, c / 30, c / 5 % 6, c % 5), _top.DataAt(n, c));
     }
 
     [TestMethod]

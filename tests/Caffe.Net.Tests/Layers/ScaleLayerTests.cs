@@ -15,20 +15,18 @@ public sealed class ScaleLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Uniform([2, 3, 4, 5], 1, 10);
-        _eltwise = TestBlobs.Uniform([2, 3, 4, 5], 1, 10);
-        _broadcast0 = TestBlobs.Uniform([2, 3], 1, 10);
-        _broadcast1 = TestBlobs.Uniform([3, 4], 1, 10);
-        _broadcast2 = TestBlobs.Uniform([4, 5], 1, 10);
-        _scalar = TestBlobs.Uniform([], 1, 10);
+        _bottom = LayerTesting.Uniform([2, 3, 4, 5], 1, 10);
+        _eltwise = LayerTesting.Uniform([2, 3, 4, 5], 1, 10);
+        _broadcast0 = LayerTesting.Uniform([2, 3], 1, 10);
+        _broadcast1 = LayerTesting.Uniform([3, 4], 1, 10);
+        _broadcast2 = LayerTesting.Uniform([4, 5], 1, 10);
+        _scalar = LayerTesting.Uniform([], 1, 10);
         _top = new Blob();
     }
 
-    private static float At(Blob blob, int n, int c = 0, int h = 0, int w = 0) => blob.Data[blob.Offset(n, c, h, w)];
-
     private ScaleLayer Forward(string prototxt, params Blob[] extra)
     {
-        var layer = new ScaleLayer(TestBlobs.Param(prototxt));
+        var layer = new ScaleLayer(LayerTesting.Param(prototxt));
         Blob[] bottom = [_bottom, .. extra];
         layer.SetUp(bottom, [_top]);
         CollectionAssert.AreEqual(_bottom.Shape.ToArray(), _top.Shape.ToArray());
@@ -54,23 +52,23 @@ public sealed class ScaleLayerTests
     public void ForwardEltwise()
     {
         Forward("scale_param { axis: 0 }", _eltwise);
-        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => At(_eltwise, n, c, h, w));
+        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => _eltwise.DataAt(n, c, h, w));
     }
 
     [TestMethod]
     public void ForwardEltwiseInPlace()
     {
         float[] original = _bottom.Data.ToArray();
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 0 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 0 }"));
         layer.SetUp([_bottom, _eltwise], [_bottom]);
         layer.Forward([_bottom, _eltwise], [_bottom]);
-        CheckForward(_bottom, original, (n, c, h, w) => At(_eltwise, n, c, h, w));
+        CheckForward(_bottom, original, (n, c, h, w) => _eltwise.DataAt(n, c, h, w));
     }
 
     private void CheckBackwardInPlace(string prototxt, Blob scale)
     {
-        var layer = new ScaleLayer(TestBlobs.Param(prototxt));
-        Blob topDiff = TestBlobs.Gaussian([2, 3, 4, 5]);
+        var layer = new ScaleLayer(LayerTesting.Param(prototxt));
+        Blob topDiff = LayerTesting.Gaussian([2, 3, 4, 5]);
         layer.SetUp([_bottom, scale], [_top]);
         layer.Forward([_bottom, scale], [_top]);
         topDiff.Data.CopyTo(_top.Diff);
@@ -93,31 +91,31 @@ public sealed class ScaleLayerTests
     {
         ScaleLayer layer = Forward("scale_param { axis: 0 num_axes: -1 filler { type: 'gaussian' } }");
         CollectionAssert.AreEqual(new[] { 2, 3, 4, 5 }, layer.Blobs[0].Shape.ToArray());
-        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => At(layer.Blobs[0], n, c, h, w));
+        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => layer.Blobs[0].DataAt(n, c, h, w));
     }
 
     [TestMethod]
     public void ForwardBroadcastBegin()
     {
         Forward("scale_param { axis: 0 }", _broadcast0);
-        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => At(_broadcast0, n, c));
+        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => _broadcast0.DataAt(n, c));
     }
 
     [TestMethod]
     public void ForwardBroadcastMiddle()
     {
         Forward("scale_param { axis: 1 }", _broadcast1);
-        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => At(_broadcast1, c, h));
+        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => _broadcast1.DataAt(c, h));
     }
 
     [TestMethod]
     public void ForwardBroadcastMiddleInPlace()
     {
         float[] original = _bottom.Data.ToArray();
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 1 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 1 }"));
         layer.SetUp([_bottom, _broadcast1], [_bottom]);
         layer.Forward([_bottom, _broadcast1], [_bottom]);
-        CheckForward(_bottom, original, (n, c, h, w) => At(_broadcast1, c, h));
+        CheckForward(_bottom, original, (n, c, h, w) => _broadcast1.DataAt(c, h));
     }
 
     [TestMethod]
@@ -127,7 +125,7 @@ public sealed class ScaleLayerTests
     public void ForwardBroadcastMiddleWithParam()
     {
         ScaleLayer layer = Forward("scale_param { axis: 1 num_axes: 2 filler { type: 'gaussian' } }");
-        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => At(layer.Blobs[0], c, h));
+        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => layer.Blobs[0].DataAt(c, h));
     }
 
     [TestMethod]
@@ -137,14 +135,14 @@ public sealed class ScaleLayerTests
             "scale_param { axis: 1 num_axes: 2 filler { type: 'gaussian' } bias_term: true bias_filler { type: 'gaussian' } }");
         Assert.HasCount(2, layer.Blobs);
         CollectionAssert.AreEqual(new[] { 3, 4 }, layer.Blobs[1].Shape.ToArray());
-        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => At(layer.Blobs[0], c, h), (n, c, h, w) => At(layer.Blobs[1], c, h));
+        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => layer.Blobs[0].DataAt(c, h), (n, c, h, w) => layer.Blobs[1].DataAt(c, h));
     }
 
     [TestMethod]
     public void ForwardBroadcastEnd()
     {
         Forward("scale_param { axis: 2 }", _broadcast2);
-        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => At(_broadcast2, h, w));
+        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => _broadcast2.DataAt(h, w));
     }
 
     [TestMethod]
@@ -164,7 +162,7 @@ public sealed class ScaleLayerTests
     [TestMethod]
     public void ForwardNegativeAxis()
     {
-        var last = TestBlobs.Uniform([5], 1, 10);
+        var last = LayerTesting.Uniform([5], 1, 10);
         Forward("scale_param { axis: -1 }", last);
         CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => last.Data[w]);
     }
@@ -185,16 +183,16 @@ public sealed class ScaleLayerTests
         ScaleLayer layer = Forward("scale_param { axis: 1 bias_term: true bias_filler { type: 'constant' value: 2 } }", _broadcast1);
         Assert.HasCount(1, layer.Blobs);
         CollectionAssert.AreEqual(new[] { 3, 4 }, layer.Blobs[0].Shape.ToArray());
-        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => At(_broadcast1, c, h), (n, c, h, w) => 2);
+        CheckForward(_top, _bottom.Data.ToArray(), (n, c, h, w) => _broadcast1.DataAt(c, h), (n, c, h, w) => 2);
     }
 
     [TestMethod]
     public void HandComputedBackwardAccumulatesParameterDiffs()
     {
         // bottom (1, 2, 2): rows [1, 2] and [3, 4]; scale (2, 3), bias (0.5, −1).
-        var bottom = TestBlobs.FromValues([1, 2, 2], 1f, 2f, 3f, 4f);
+        var bottom = LayerTesting.FromValues([1, 2, 2], 1f, 2f, 3f, 4f);
         var top = new Blob();
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { bias_term: true }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { bias_term: true }"));
         layer.SetUp([bottom], [top]);
         new[] { 2f, 3f }.CopyTo(layer.Blobs[0].Data);
         new[] { 0.5f, -1f }.CopyTo(layer.Blobs[1].Data);
@@ -236,7 +234,7 @@ public sealed class ScaleLayerTests
     [TestMethod]
     public void LoadedScaleAndBiasAreUsed()
     {
-        var layer = new ScaleLayer(TestBlobs.Param(
+        var layer = new ScaleLayer(LayerTesting.Param(
             "scale_param { bias_term: true } blobs { shape { dim: 3 } data: [1, 2, 3] } blobs { shape { dim: 3 } data: [-1, 0, 1] }"));
         layer.SetUp([_bottom], [_top]);
         Assert.HasCount(2, layer.Blobs);
@@ -247,42 +245,42 @@ public sealed class ScaleLayerTests
     [TestMethod]
     public void GradientEltwise()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 0 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 0 }"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientEltwise(layer, [_bottom, _eltwise], [_top]);
     }
 
     [TestMethod]
     public void GradientEltwiseWithParam()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 0 num_axes: -1 filler { type: 'gaussian' } }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 0 num_axes: -1 filler { type: 'gaussian' } }"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void GradientBroadcastBegin()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 0 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 0 }"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom, _broadcast0], [_top]);
     }
 
     [TestMethod]
     public void GradientBroadcastMiddle()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 1 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 1 }"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom, _broadcast1], [_top]);
     }
 
     [TestMethod]
     public void GradientBroadcastMiddleWithParam()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 1 num_axes: 2 filler { type: 'gaussian' } }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 1 num_axes: 2 filler { type: 'gaussian' } }"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void GradientBroadcastMiddleWithParamAndBias()
     {
-        var layer = new ScaleLayer(TestBlobs.Param(
+        var layer = new ScaleLayer(LayerTesting.Param(
             "scale_param { axis: 1 num_axes: 2 filler { type: 'gaussian' } bias_term: true bias_filler { type: 'gaussian' } }"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
@@ -290,38 +288,38 @@ public sealed class ScaleLayerTests
     [TestMethod]
     public void GradientBroadcastEnd()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 2 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 2 }"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom, _broadcast2], [_top]);
     }
 
     [TestMethod]
     public void GradientScale()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("type: 'Scale'"));
+        var layer = new ScaleLayer(LayerTesting.Param("type: 'Scale'"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom, _scalar], [_top]);
     }
 
     [TestMethod]
     public void GradientScaleAndBias()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { bias_term: true bias_filler { type: 'gaussian' } }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { bias_term: true bias_filler { type: 'gaussian' } }"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom, _scalar], [_top]);
     }
 
     [TestMethod]
     public void GradientScaleAxis2()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 2 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 2 }"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [_bottom, _scalar], [_top]);
     }
 
     [TestMethod]
     public void LargeBlobSplitOverThreads()
     {
-        Blob bottom = TestBlobs.Gaussian([4, 16, 32, 32]);
-        Blob scale = TestBlobs.Gaussian([16]);
+        Blob bottom = LayerTesting.Gaussian([4, 16, 32, 32]);
+        Blob scale = LayerTesting.Gaussian([16]);
         var top = new Blob();
-        var layer = new ScaleLayer(TestBlobs.Param("type: 'Scale'"));
+        var layer = new ScaleLayer(LayerTesting.Param("type: 'Scale'"));
         layer.SetUp([bottom, scale], [top]);
         layer.Forward([bottom, scale], [top]);
         Rng.FillGaussian(top.Diff, 0, 1);
@@ -337,30 +335,30 @@ public sealed class ScaleLayerTests
     [TestMethod]
     public void AxisOutOfRangeIsRejected()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("name: 'sc' scale_param { axis: 4 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("name: 'sc' scale_param { axis: 4 }"));
         var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
         Assert.Contains("axis 4", e.Message);
         Assert.Contains("sc", e.Message);
-        layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: -5 }"));
+        layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: -5 }"));
         Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom, _broadcast1], [_top]));
     }
 
     [TestMethod]
     public void BadNumAxesIsRejected()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { num_axes: -2 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { num_axes: -2 }"));
         Assert.Contains("num_axes", Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top])).Message);
-        layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 2 num_axes: 3 }"));
+        layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 2 num_axes: 3 }"));
         Assert.Contains("extends past", Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top])).Message);
     }
 
     [TestMethod]
     public void MismatchedScaleShapeIsRejected()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 0 }"));
+        var layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 0 }"));
         var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom, _broadcast1], [_top]));
         Assert.Contains("dimension mismatch", e.Message);
-        layer = new ScaleLayer(TestBlobs.Param("scale_param { axis: 3 }"));
+        layer = new ScaleLayer(LayerTesting.Param("scale_param { axis: 3 }"));
         e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom, _broadcast2], [_top]));
         Assert.Contains("extends past", e.Message);
     }
@@ -368,11 +366,11 @@ public sealed class ScaleLayerTests
     [TestMethod]
     public void ThreeBottomsAreRejected()
     {
-        var layer = new ScaleLayer(TestBlobs.Param("type: 'Scale'"));
+        var layer = new ScaleLayer(LayerTesting.Param("type: 'Scale'"));
         Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom, _scalar, _scalar], [_top]));
     }
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<ScaleLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'Scale'")));
+        Assert.IsInstanceOfType<ScaleLayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'Scale'")));
 }

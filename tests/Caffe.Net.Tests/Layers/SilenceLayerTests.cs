@@ -3,14 +3,14 @@ namespace Caffe.Tests.Layers;
 [TestClass]
 public sealed class SilenceLayerTests
 {
-    private static SilenceLayer Create() => new(TestBlobs.Param("name: 'quiet' type: 'Silence'"));
+    private static SilenceLayer Create() => new(LayerTesting.Param("name: 'quiet' type: 'Silence'"));
 
     [TestMethod]
     public void ForwardLeavesTheBottomsAloneAndBackwardZeroesTheRequestedDiffs()
     {
         Rng.SetRandomSeed(1701);
-        Blob a = TestBlobs.Gaussian([2, 3]);
-        Blob b = TestBlobs.Gaussian([4]);
+        Blob a = LayerTesting.Gaussian([2, 3]);
+        Blob b = LayerTesting.Gaussian([4]);
         float[] aData = a.Data.ToArray();
         a.Diff.Fill(5);
         b.Diff.Fill(6);

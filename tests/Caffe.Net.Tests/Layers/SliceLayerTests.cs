@@ -12,14 +12,12 @@ public sealed class SliceLayerTests
     public void Fill()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([6, 12, 2, 3]);
+        _bottom = LayerTesting.Gaussian([6, 12, 2, 3]);
     }
 
-    private void ReduceBottomBlobSize() => _bottom = TestBlobs.Gaussian([4, 5, 2, 2]);
+    private void ReduceBottomBlobSize() => _bottom = LayerTesting.Gaussian([4, 5, 2, 2]);
 
-    private static SliceLayer Create(string prototxt = "") => new(TestBlobs.Param("name: 'cut' type: 'Slice' " + prototxt));
-
-    private static float At(Blob blob, int n, int c, int h, int w) => blob.Data[blob.Offset(n, c, h, w)];
+    private static SliceLayer Create(string prototxt = "") => new(LayerTesting.Param("name: 'cut' type: 'Slice' " + prototxt));
 
     [TestMethod]
     public void SetUpNum()
@@ -69,8 +67,8 @@ public sealed class SliceLayerTests
                 for (int h = 0; h < 2; h++)
                     for (int w = 0; w < 3; w++)
                     {
-                        Assert.AreEqual(At(_bottom, n, c, h, w), At(_top0, n, c, h, w));
-                        Assert.AreEqual(At(_bottom, n + 3, c, h, w), At(_top1, n, c, h, w));
+                        Assert.AreEqual(_bottom.DataAt(n, c, h, w), _top0.DataAt(n, c, h, w));
+                        Assert.AreEqual(_bottom.DataAt(n + 3, c, h, w), _top1.DataAt(n, c, h, w));
                     }
     }
 
@@ -87,9 +85,9 @@ public sealed class SliceLayerTests
             for (int h = 0; h < 2; h++)
                 for (int w = 0; w < 3; w++)
                 {
-                    for (int c = 0; c < 2; c++) Assert.AreEqual(At(_bottom, n, c, h, w), At(_top0, n, c, h, w));
-                    for (int c = 0; c < 6; c++) Assert.AreEqual(At(_bottom, n, c + 2, h, w), At(_top1, n, c, h, w));
-                    for (int c = 0; c < 4; c++) Assert.AreEqual(At(_bottom, n, c + 8, h, w), At(_top2, n, c, h, w));
+                    for (int c = 0; c < 2; c++) Assert.AreEqual(_bottom.DataAt(n, c, h, w), _top0.DataAt(n, c, h, w));
+                    for (int c = 0; c < 6; c++) Assert.AreEqual(_bottom.DataAt(n, c + 2, h, w), _top1.DataAt(n, c, h, w));
+                    for (int c = 0; c < 4; c++) Assert.AreEqual(_bottom.DataAt(n, c + 8, h, w), _top2.DataAt(n, c, h, w));
                 }
     }
 

@@ -10,13 +10,13 @@ public sealed class SoftmaxWithLossLayerTests
     public void Fill()
     {
         Rng.SetRandomSeed(1701);
-        _data = TestBlobs.Gaussian([10, 5, 2, 3], 0, 10);
+        _data = LayerTesting.Gaussian([10, 5, 2, 3], 0, 10);
         _label = new Blob(10, 1, 2, 3);
         for (int i = 0; i < _label.Count; i++) _label.Data[i] = Rng.Next(5);
     }
 
     private static SoftmaxWithLossLayer Create(string prototxt = "") =>
-        new(TestBlobs.Param("name: 'loss' type: 'SoftmaxWithLoss' " + prototxt));
+        new(LayerTesting.Param("name: 'loss' type: 'SoftmaxWithLoss' " + prototxt));
 
     private float ForwardLoss(string prototxt)
     {
@@ -153,7 +153,7 @@ public sealed class SoftmaxWithLossLayerTests
         CollectionAssert.AreEqual(_data.Shape.ToArray(), prob.Shape.ToArray());
 
         var softmaxTop = new Blob();
-        var softmax = new SoftmaxLayer(TestBlobs.Param("type: 'Softmax'"));
+        var softmax = new SoftmaxLayer(LayerTesting.Param("type: 'Softmax'"));
         softmax.SetUp([_data], [softmaxTop]);
         softmax.Forward([_data], [softmaxTop]);
         CollectionAssert.AreEqual(softmaxTop.Data.ToArray(), prob.Data.ToArray());
@@ -174,7 +174,7 @@ public sealed class SoftmaxWithLossLayerTests
     {
         // Classes along the last axis: scores 2x3x4 with labels 2x3.
         Rng.SetRandomSeed(1701);
-        Blob scores = TestBlobs.Gaussian([2, 3, 4]);
+        Blob scores = LayerTesting.Gaussian([2, 3, 4]);
         var labels = new Blob(2, 3);
         for (int i = 0; i < 6; i++) labels.Data[i] = i % 4;
         var top = new Blob();

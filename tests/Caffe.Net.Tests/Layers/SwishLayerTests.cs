@@ -41,7 +41,7 @@ public sealed class SwishLayerTests
     [TestMethod]
     public void HandComputedBackward()
     {
-        Blob bottom = TestBlobs.FromValues([2], 0f, 2f), top = new();
+        Blob bottom = LayerTesting.FromValues([2], 0f, 2f), top = new();
         var layer = LayerTesting.Create<SwishLayer>("type: 'Swish' swish_param { beta: 2 }");
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         top.Diff.Fill(1f);

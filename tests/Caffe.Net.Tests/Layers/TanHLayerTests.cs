@@ -10,14 +10,14 @@ public sealed class TanHLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
+        _bottom = LayerTesting.Gaussian([2, 3, 4, 5]);
         _top = new Blob();
     }
 
     [TestMethod]
     public void ForwardIsTheHyperbolicTangent()
     {
-        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        var layer = new TanHLayer(LayerTesting.Param("type: 'TanH'"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         for (int i = 0; i < _bottom.Count; i++)
@@ -30,9 +30,9 @@ public sealed class TanHLayerTests
     [TestMethod]
     public void BackwardUsesTheTopData()
     {
-        var bottom = TestBlobs.FromValues([3], 0f, 0.5f, -2f);
+        var bottom = LayerTesting.FromValues([3], 0f, 0.5f, -2f);
         var top = new Blob();
-        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        var layer = new TanHLayer(LayerTesting.Param("type: 'TanH'"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         new[] { 3f, 1f, -1f }.CopyTo(top.Diff);
@@ -45,7 +45,7 @@ public sealed class TanHLayerTests
     [TestMethod]
     public void InPlaceMatchesSeparateTop()
     {
-        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        var layer = new TanHLayer(LayerTesting.Param("type: 'TanH'"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         Rng.FillGaussian(_top.Diff, 0, 1);
@@ -63,18 +63,18 @@ public sealed class TanHLayerTests
     [TestMethod]
     public void Gradient()
     {
-        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        var layer = new TanHLayer(LayerTesting.Param("type: 'TanH'"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientEltwise(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<TanHLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'TanH'")));
+        Assert.IsInstanceOfType<TanHLayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'TanH'")));
 
     [TestMethod]
     public void MissingBottomIsRejected()
     {
-        var layer = new TanHLayer(TestBlobs.Param("name: 't' type: 'TanH'"));
+        var layer = new TanHLayer(LayerTesting.Param("name: 't' type: 'TanH'"));
         Assert.ThrowsExactly<LayerException>(() => layer.SetUp([], [_top]));
     }
 }

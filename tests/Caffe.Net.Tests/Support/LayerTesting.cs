@@ -1,0 +1,70 @@
+namespace Caffe.Tests;
+
+/// <summary>
+/// What layer tests build and check, as Caffe's tests do: layer parameters from prototxt snippets, blobs from
+/// fillers or literal values, set-up followed by forward, and the error a layer must raise.
+/// </summary>
+internal static class LayerTesting
+{
+    /// <summary>A LayerParameter parsed from a prototxt snippet, e.g. <c>"type: 'ReLU' relu_param { negative_slope: 0.1 }"</c>.</summary>
+    public static LayerParameter Param(string prototxt) => TextFormat.Parse<LayerParameter>(prototxt);
+
+    /// <summary>Creates a layer through the registry from a prototxt snippet and checks its concrete type.</summary>
+    public static T Create<T>(string prototxt) where T : Layer
+    {
+        Layer layer = LayerRegistry.CreateLayer(Param(prototxt));
+        Assert.IsInstanceOfType<T>(layer);
+        return (T)layer;
+    }
+
+    /// <summary>A blob whose data is drawn from N(mean, std) with the calling thread's Rng.</summary>
+    public static Blob Gaussian(int[] shape, float mean = 0f, float std = 1f)
+    {
+        var blob = new Blob(shape);
+        Rng.FillGaussian(blob.Data, mean, std);
+        return blob;
+    }
+
+    /// <summary>Caffe's neuron-test bottom: standard normal (2x3x4x5 unless a shape is given), drawn right after seeding 1701.</summary>
+    public static Blob SeededGaussian(params int[] shape)
+    {
+        Rng.SetRandomSeed(1701);
+        return Gaussian(shape.Length == 0 ? [2, 3, 4, 5] : shape);
+    }
+
+    /// <summary>A blob whose data is drawn uniformly from [min, max].</summary>
+    public static Blob Uniform(int[] shape, float min, float max)
+    {
+        var blob = new Blob(shape);
+        Rng.FillUniform(blob.Data, min, max);
+        return blob;
+    }
+
+    /// <summary>A blob with the given values (C order).</summary>
+    public static Blob FromValues(int[] shape, params float[] values)
+    {
+        var blob = new Blob(shape);
+        Assert.AreEqual(blob.Count, values.Length, "value count must match the shape");
+        values.CopyTo(blob.Data);
+        return blob;
+    }
+
+    /// <summary>The data element at (n, c, h, w), as Caffe's <c>Blob::data_at</c>; trailing indices default to 0.</summary>
+    public static float DataAt(this Blob blob, int n, int c = 0, int h = 0, int w = 0) => blob.Data[blob.Offset(n, c, h, w)];
+
+    /// <summary>Runs SetUp and Forward with the given bottoms and tops.</summary>
+    public static float SetUpAndForward(Layer layer, Blob[] bottom, Blob[] top)
+    {
+        layer.SetUp(bottom, top);
+        return layer.Forward(bottom, top);
+    }
+
+    /// <summary>Asserts that <paramref name="action"/> throws a <see cref="LayerException"/> whose message contains every fragment.</summary>
+    public static LayerException Throws(Action action, params string[] fragments)
+    {
+        LayerException e = Assert.ThrowsExactly<LayerException>(action);
+        foreach (string fragment in fragments)
+            StringAssert.Contains(e.Message, fragment, $"message was: {e.Message}");
+        return e;
+    }
+}

@@ -291,17 +291,3 @@ public sealed class PythonLayerTests
             LayerRegistry.RegisterPython("test_python_layer_with_param_str", "SimpleParamLayer", p => new ParamStrLayer(p)));
     }
 }
-
-/// <summary>A prototxt written to a temporary file (pycaffe's tests use tempfile), deleted on dispose.</summary>
-internal sealed class TempPrototxt : IDisposable
-{
-    public TempPrototxt(string text)
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"caffe_net_test_{Guid.NewGuid():N}.prototxt");
-        File.WriteAllText(Path, text);
-    }
-
-    public string Path { get; }
-
-    public void Dispose() => File.Delete(Path);
-}

@@ -48,10 +48,10 @@ public sealed class BaseConvolutionLayerTests
         Assert.AreEqual(1, perImage.ImagesPerGemm);
         if (expectedImagesPerGemm > 0) Assert.AreEqual(expectedImagesPerGemm, batched.ImagesPerGemm, "images per GEMM");
         else Assert.IsTrue(batched.ImagesPerGemm > 1, $"the batched path was not taken ({batched.ImagesPerGemm} image per GEMM)");
-        ConvolutionReference.AssertRelativeClose(perImage.Top, batched.Top, 1e-5f, "top");
-        ConvolutionReference.AssertRelativeClose(perImage.BottomDiff, batched.BottomDiff, 1e-5f, "bottom diff");
-        ConvolutionReference.AssertRelativeClose(perImage.WeightDiff, batched.WeightDiff, 1e-5f, "weight diff");
-        ConvolutionReference.AssertRelativeClose(perImage.BiasDiff, batched.BiasDiff, 1e-5f, "bias diff");
+        BlobAssert.AreRelativelyClose(perImage.Top, batched.Top, 1e-5f, "top");
+        BlobAssert.AreRelativelyClose(perImage.BottomDiff, batched.BottomDiff, 1e-5f, "bottom diff");
+        BlobAssert.AreRelativelyClose(perImage.WeightDiff, batched.WeightDiff, 1e-5f, "weight diff");
+        BlobAssert.AreRelativelyClose(perImage.BiasDiff, batched.BiasDiff, 1e-5f, "bias diff");
     }
 
     [TestMethod]

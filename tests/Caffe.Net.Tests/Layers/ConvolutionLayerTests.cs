@@ -46,8 +46,8 @@ public sealed class ConvolutionLayerTests
         layer.SetUp([_bottom, _bottom2], [_top, _top2]);
         layer.Forward([_bottom, _bottom2], [_top, _top2]);
         var cp = layer.Param.ConvolutionParam;
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
     }
 
     [TestMethod]
@@ -60,8 +60,8 @@ public sealed class ConvolutionLayerTests
         layer.Forward([_bottom, _bottom2], [_top, _top2]);
         CollectionAssert.AreEqual(new[] { 2, 4, 4, 3 }, _top.Shape.ToArray());
         var cp = layer.Param.ConvolutionParam;
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
     }
 
     [TestMethod]
@@ -96,8 +96,8 @@ public sealed class ConvolutionLayerTests
         layer.Forward([_bottom, _bottom2], [_top, _top2]);
         CollectionAssert.AreEqual(new[] { 2, 4, 2, 2, 1 }, _top.Shape.ToArray());
         var cp = layer.Param.ConvolutionParam;
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
     }
 
     [TestMethod]
@@ -110,8 +110,8 @@ public sealed class ConvolutionLayerTests
         layer.Forward([_bottom, _bottom2], [_top, _top2]);
         CollectionAssert.AreEqual(new[] { 2, 4, 2, 3, 4 }, _top.Shape.ToArray());
         var cp = layer.Param.ConvolutionParam;
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
     }
 
     [TestMethod]
@@ -122,8 +122,8 @@ public sealed class ConvolutionLayerTests
         Assert.IsTrue(layer.Is1x1);
         layer.Forward([_bottom, _bottom2], [_top, _top2]);
         var cp = layer.Param.ConvolutionParam;
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom, cp, layer.Blobs), _top, 1e-4f, what: "top 0");
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom2, cp, layer.Blobs), _top2, 1e-4f, what: "top 1");
         // A padded or strided 1x1 kernel still needs im2col.
         Assert.IsFalse(Layer("kernel_size: 1 stride: 2 num_output: 4").Also(l => l.SetUp([_bottom], [_top])).Is1x1);
         Assert.IsFalse(Layer("kernel_size: 1 pad: 1 num_output: 4").Also(l => l.SetUp([_bottom], [_top])).Is1x1);
@@ -135,7 +135,7 @@ public sealed class ConvolutionLayerTests
         var layer = Layer("kernel_size: 3 stride: 2 num_output: 3 group: 3 weight_filler { type: 'gaussian' } bias_filler { type: 'constant' value: 0.1 }");
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(_bottom, layer.Param.ConvolutionParam, layer.Blobs), _top, 1e-4f);
+        BlobAssert.AreClose(ConvolutionReference.Convolve(_bottom, layer.Param.ConvolutionParam, layer.Blobs), _top, 1e-4f);
     }
 
     [TestMethod]
@@ -162,7 +162,7 @@ public sealed class ConvolutionLayerTests
         row.Blobs.Add(LayerTesting.FromValues([1, 1, 1, 3], -1, 0, 1));
         row.SetUp([separable], [_top2]);
         row.Forward([separable], [_top2]);
-        ConvolutionReference.AssertClose(_top, _top2, 1e-4f);
+        BlobAssert.AreClose(_top, _top2, 1e-4f);
     }
 
     [TestMethod]
@@ -194,9 +194,9 @@ public sealed class ConvolutionLayerTests
 
         var twoD = Run(false);
         var nd = Run(true);
-        ConvolutionReference.AssertClose(twoD.Top, nd.Top, 1e-4f, what: "forward");
-        ConvolutionReference.AssertClose(twoD.BottomDiff, nd.BottomDiff, 1e-4f, diff: true, what: "bottom diff");
-        ConvolutionReference.AssertRelativeClose(twoD.WeightDiff.Diff, nd.WeightDiff.Diff, 1e-4f, "weight diff");
+        BlobAssert.AreClose(twoD.Top, nd.Top, 1e-4f, what: "forward");
+        BlobAssert.AreClose(twoD.BottomDiff, nd.BottomDiff, 1e-4f, diff: true, what: "bottom diff");
+        BlobAssert.AreRelativelyClose(twoD.WeightDiff.Diff, nd.WeightDiff.Diff, 1e-4f, "weight diff");
     }
 
     [TestMethod]
@@ -253,7 +253,7 @@ public sealed class ConvolutionLayerTests
         var bigger = LayerTesting.Gaussian([3, 3, 9, 7]);
         layer.Forward([bigger], [_top]);
         CollectionAssert.AreEqual(new[] { 3, 4, 9, 7 }, _top.Shape.ToArray());
-        ConvolutionReference.AssertClose(ConvolutionReference.Convolve(bigger, layer.Param.ConvolutionParam, layer.Blobs), _top, 1e-4f);
+        BlobAssert.AreClose(ConvolutionReference.Convolve(bigger, layer.Param.ConvolutionParam, layer.Blobs), _top, 1e-4f);
     }
 
     [TestMethod]
@@ -266,20 +266,20 @@ public sealed class ConvolutionLayerTests
         layer.Backward([_top], [true], [_bottom]);
         float[] weightDiff = layer.Blobs[0].Diff.ToArray(), biasDiff = layer.Blobs[1].Diff.ToArray(), bottomDiff = _bottom.Diff.ToArray();
         layer.Backward([_top], [true], [_bottom]);
-        ConvolutionReference.AssertRelativeClose(weightDiff.Select(v => 2 * v).ToArray(), layer.Blobs[0].Diff, 1e-5f, "weight diff");
-        ConvolutionReference.AssertRelativeClose(biasDiff.Select(v => 2 * v).ToArray(), layer.Blobs[1].Diff, 1e-5f, "bias diff");
+        BlobAssert.AreRelativelyClose(weightDiff.Select(v => 2 * v).ToArray(), layer.Blobs[0].Diff, 1e-5f, "weight diff");
+        BlobAssert.AreRelativelyClose(biasDiff.Select(v => 2 * v).ToArray(), layer.Blobs[1].Diff, 1e-5f, "bias diff");
         CollectionAssert.AreEqual(bottomDiff, _bottom.Diff.ToArray());
         // Without propagate_down the bottom diff is left alone while the weights still learn.
         _bottom.Diff.Fill(42f);
         layer.Backward([_top], [false], [_bottom]);
-        ConvolutionReference.AssertRelativeClose(weightDiff.Select(v => 3 * v).ToArray(), layer.Blobs[0].Diff, 1e-5f, "weight diff");
+        BlobAssert.AreRelativelyClose(weightDiff.Select(v => 3 * v).ToArray(), layer.Blobs[0].Diff, 1e-5f, "weight diff");
         Assert.IsTrue(_bottom.Diff.ToArray().All(v => v == 42f));
         // No parameter gradient is computed when the net says so.
         layer.SetParamPropagateDown(0, false);
         layer.SetParamPropagateDown(1, false);
         layer.Backward([_top], [true], [_bottom]);
-        ConvolutionReference.AssertRelativeClose(weightDiff.Select(v => 3 * v).ToArray(), layer.Blobs[0].Diff, 1e-5f, "weight diff");
-        ConvolutionReference.AssertRelativeClose(biasDiff.Select(v => 3 * v).ToArray(), layer.Blobs[1].Diff, 1e-5f, "bias diff");
+        BlobAssert.AreRelativelyClose(weightDiff.Select(v => 3 * v).ToArray(), layer.Blobs[0].Diff, 1e-5f, "weight diff");
+        BlobAssert.AreRelativelyClose(biasDiff.Select(v => 3 * v).ToArray(), layer.Blobs[1].Diff, 1e-5f, "bias diff");
         CollectionAssert.AreEqual(bottomDiff, _bottom.Diff.ToArray());
     }
 

@@ -74,7 +74,7 @@ public sealed class DeconvolutionLayerTests
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         CollectionAssert.AreEqual(new[] { 2, 6, 11, 10 }, _top.Shape.ToArray());
-        ConvolutionReference.AssertClose(ConvolutionReference.Deconvolve(_bottom, layer.Param.ConvolutionParam, layer.Blobs), _top, 1e-4f);
+        BlobAssert.AreClose(ConvolutionReference.Deconvolve(_bottom, layer.Param.ConvolutionParam, layer.Blobs), _top, 1e-4f);
     }
 
     [TestMethod]
@@ -85,7 +85,7 @@ public sealed class DeconvolutionLayerTests
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         CollectionAssert.AreEqual(new[] { 2, 3, 4, 6, 2 }, _top.Shape.ToArray());
-        ConvolutionReference.AssertClose(ConvolutionReference.Deconvolve(_bottom, layer.Param.ConvolutionParam, layer.Blobs), _top, 1e-4f);
+        BlobAssert.AreClose(ConvolutionReference.Deconvolve(_bottom, layer.Param.ConvolutionParam, layer.Blobs), _top, 1e-4f);
     }
 
     [TestMethod]
@@ -112,9 +112,9 @@ public sealed class DeconvolutionLayerTests
 
         var twoD = Run(false);
         var nd = Run(true);
-        ConvolutionReference.AssertClose(twoD.Top, nd.Top, 1e-4f, what: "forward");
-        ConvolutionReference.AssertRelativeClose(twoD.BottomDiff, nd.BottomDiff, 1e-4f, "bottom diff");
-        ConvolutionReference.AssertRelativeClose(twoD.WeightDiff, nd.WeightDiff, 1e-4f, "weight diff");
+        BlobAssert.AreClose(twoD.Top, nd.Top, 1e-4f, what: "forward");
+        BlobAssert.AreRelativelyClose(twoD.BottomDiff, nd.BottomDiff, 1e-4f, "bottom diff");
+        BlobAssert.AreRelativelyClose(twoD.WeightDiff, nd.WeightDiff, 1e-4f, "weight diff");
     }
 
     [TestMethod]

@@ -67,7 +67,7 @@ public sealed class InnerProductLayerTests
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         foreach (float v in _top.Data) Assert.IsTrue(v >= 1f, $"{v} < 1");
-        ConvolutionReference.AssertRelativeClose(Reference(_bottom, 1, layer, false), _top.Data, 1e-5f, "top");
+        BlobAssert.AreRelativelyClose(Reference(_bottom, 1, layer, false), _top.Data, 1e-5f, "top");
     }
 
     [TestMethod]
@@ -86,7 +86,7 @@ public sealed class InnerProductLayerTests
             for (int k = 0; k < 60; k++) wt.Data[k * 10 + n] = w.Data[n * 60 + k];
         transposed.Blobs[1].CopyFrom(plain.Blobs[1]);
         transposed.Forward([_bottom], [top]);
-        ConvolutionReference.AssertRelativeClose(expected, top.Data, 1e-6f, "top");
+        BlobAssert.AreRelativelyClose(expected, top.Data, 1e-6f, "top");
     }
 
     [TestMethod]
@@ -97,7 +97,7 @@ public sealed class InnerProductLayerTests
         layer.SetUp([bottom], [_top]);
         layer.Forward([bottom], [_top]);
         CollectionAssert.AreEqual(new[] { 1, 10 }, _top.Shape.ToArray());
-        ConvolutionReference.AssertRelativeClose(Reference(bottom, 1, layer, false), _top.Data, 1e-5f, "top");
+        BlobAssert.AreRelativelyClose(Reference(bottom, 1, layer, false), _top.Data, 1e-5f, "top");
     }
 
     [TestMethod]
@@ -112,7 +112,7 @@ public sealed class InnerProductLayerTests
                 layer.SetUp([_bottom], [_top]);
                 layer.Forward([_bottom], [_top]);
                 CollectionAssert.AreEqual(expectedShape, _top.Shape.ToArray(), $"axis {axis}");
-                ConvolutionReference.AssertRelativeClose(Reference(_bottom, _bottom.CanonicalAxisIndex(axis), layer, transpose),
+                BlobAssert.AreRelativelyClose(Reference(_bottom, _bottom.CanonicalAxisIndex(axis), layer, transpose),
                     _top.Data, 1e-5f, $"axis {axis}, transpose {transpose}");
             }
         }
@@ -125,7 +125,7 @@ public sealed class InnerProductLayerTests
         layer.SetUp([_bottom], [_top]);
         Assert.AreEqual(1, layer.Blobs.Count);
         layer.Forward([_bottom], [_top]);
-        ConvolutionReference.AssertRelativeClose(Reference(_bottom, 1, layer, false), _top.Data, 1e-5f, "top");
+        BlobAssert.AreRelativelyClose(Reference(_bottom, 1, layer, false), _top.Data, 1e-5f, "top");
     }
 
     [TestMethod]
@@ -171,11 +171,11 @@ public sealed class InnerProductLayerTests
         transposed.Forward([_bottom], [top]);
         topDiff.Data.CopyTo(top.Diff);
         transposed.Backward([top], [true], [_bottom]);
-        ConvolutionReference.AssertRelativeClose(bottomDiff, _bottom.Diff, 1e-6f, "bottom diff");
+        BlobAssert.AreRelativelyClose(bottomDiff, _bottom.Diff, 1e-6f, "bottom diff");
         for (int n = 0; n < 10; n++)
             for (int k = 0; k < 60; k++)
                 Assert.AreEqual(w.Diff[n * 60 + k], wt.Diff[k * 10 + n], 1e-6f, $"weight diff ({n}, {k})");
-        ConvolutionReference.AssertRelativeClose(plain.Blobs[1].Diff, transposed.Blobs[1].Diff, 1e-6f, "bias diff");
+        BlobAssert.AreRelativelyClose(plain.Blobs[1].Diff, transposed.Blobs[1].Diff, 1e-6f, "bias diff");
     }
 
     [TestMethod]
@@ -188,8 +188,8 @@ public sealed class InnerProductLayerTests
         layer.Backward([_top], [true], [_bottom]);
         float[] weightDiff = layer.Blobs[0].Diff.ToArray(), biasDiff = layer.Blobs[1].Diff.ToArray(), bottomDiff = _bottom.Diff.ToArray();
         layer.Backward([_top], [true], [_bottom]);
-        ConvolutionReference.AssertRelativeClose(weightDiff.Select(v => 2 * v).ToArray(), layer.Blobs[0].Diff, 1e-6f, "weight diff");
-        ConvolutionReference.AssertRelativeClose(biasDiff.Select(v => 2 * v).ToArray(), layer.Blobs[1].Diff, 1e-6f, "bias diff");
+        BlobAssert.AreRelativelyClose(weightDiff.Select(v => 2 * v).ToArray(), layer.Blobs[0].Diff, 1e-6f, "weight diff");
+        BlobAssert.AreRelativelyClose(biasDiff.Select(v => 2 * v).ToArray(), layer.Blobs[1].Diff, 1e-6f, "bias diff");
         CollectionAssert.AreEqual(bottomDiff, _bottom.Diff.ToArray());
     }
 
@@ -201,7 +201,7 @@ public sealed class InnerProductLayerTests
         var bigger = LayerTesting.Gaussian([5, 3, 4, 5]);
         layer.Forward([bigger], [_top]);
         CollectionAssert.AreEqual(new[] { 5, 4 }, _top.Shape.ToArray());
-        ConvolutionReference.AssertRelativeClose(Reference(bigger, 1, layer, false), _top.Data, 1e-5f, "top");
+        BlobAssert.AreRelativelyClose(Reference(bigger, 1, layer, false), _top.Data, 1e-5f, "top");
         var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([new Blob(2, 3, 4, 6)], [_top]));
         StringAssert.Contains(e.Message, "set up for K = 60");
         Assert.AreEqual("ip", e.LayerName);

@@ -100,17 +100,13 @@ public sealed class HDF5DataLayerTests
     [TestMethod]
     public void MissingDatasetNamesTheFileAndTheDataset()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(Source("sample_data.h5"), 5, false, "data", "weights"));
-        StringAssert.Contains(e.Message, "sample_data.h5");
-        StringAssert.Contains(e.Message, "'weights'");
+        LayerTesting.Throws(() => SetUp(Source("sample_data.h5"), 5, false, "data", "weights"), "sample_data.h5", "'weights'");
     }
 
     [TestMethod]
     public void DatasetsWithDifferentRowCountsFail()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(Source("bad_row_count.h5"), 5, false, "data", "label"));
-        StringAssert.Contains(e.Message, "bad_row_count.h5");
-        StringAssert.Contains(e.Message, "'label' has 7 rows");
+        LayerTesting.Throws(() => SetUp(Source("bad_row_count.h5"), 5, false, "data", "label"), "bad_row_count.h5", "'label' has 7 rows");
     }
 
     [TestMethod]
@@ -118,28 +114,22 @@ public sealed class HDF5DataLayerTests
     {
         (HDF5DataLayer layer, Blob[] tops) = SetUp(Source("sample_data.h5", "bad_row_shape.h5"), 5, false, "data", "label");
         layer.Forward([], tops);
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], tops));
-        StringAssert.Contains(e.Message, "bad_row_shape.h5");
-        StringAssert.Contains(e.Message, "(8, 6, 6)");
+        LayerTesting.Throws(() => layer.Forward([], tops), "bad_row_shape.h5", "(8, 6, 6)");
     }
 
     [TestMethod]
     public void MissingSourceFileOrH5FileOrNotHdf5()
     {
         string missing = _dir.File("none.txt");
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(missing, 5, false, "data"));
-        StringAssert.Contains(e.Message, missing);
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(Source("no_such_file.h5"), 5, false, "data"));
-        StringAssert.Contains(e.Message, "no_such_file.h5");
+        LayerTesting.Throws(() => SetUp(missing, 5, false, "data"), missing);
+        LayerTesting.Throws(() => SetUp(Source("no_such_file.h5"), 5, false, "data"), "no_such_file.h5");
         string notHdf5 = _dir.File("fake.h5");
         File.WriteAllText(notHdf5, "definitely not HDF5");
         string list = _dir.File("fake.txt");
         File.WriteAllText(list, notHdf5 + "\n");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(list, 5, false, "data"));
-        StringAssert.Contains(e.Message, notHdf5);
+        LayerTesting.Throws(() => SetUp(list, 5, false, "data"), notHdf5);
         File.WriteAllText(list, "\n");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(list, 5, false, "data"));
-        StringAssert.Contains(e.Message, "at least 1 HDF5 filename");
+        LayerTesting.Throws(() => SetUp(list, 5, false, "data"), "at least 1 HDF5 filename");
     }
 
     [TestMethod]
@@ -147,8 +137,7 @@ public sealed class HDF5DataLayerTests
     {
         var layer = new HDF5DataLayer(LayerTesting.Param(
             $"name: 'h' type: 'HDF5Data' top: 'data' hdf5_data_param {{ source: '{Source("sample_data.h5")}' batch_size: 1 }} transform_param {{ scale: 2 }}"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([], [new Blob()]));
-        StringAssert.Contains(e.Message, "does not transform data");
+        LayerTesting.Throws(() => layer.SetUp([], [new Blob()]), "does not transform data");
     }
 
     [TestMethod]
@@ -195,13 +184,10 @@ public sealed class HDF5DataLayerTests
     public void OutputLayerErrors()
     {
         var noName = new HDF5OutputLayer(LayerTesting.Param("name: 'out' type: 'HDF5Output'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => noName.SetUp([new Blob(2, 3), new Blob(2)], []));
-        StringAssert.Contains(e.Message, "file_name");
+        LayerTesting.Throws(() => noName.SetUp([new Blob(2, 3), new Blob(2)], []), "file_name");
         var badDir = new HDF5OutputLayer(LayerTesting.Param("name: 'out' type: 'HDF5Output' hdf5_output_param { file_name: '/no/such/dir/out.h5' }"));
-        e = Assert.ThrowsExactly<LayerException>(() => badDir.SetUp([new Blob(2, 3), new Blob(2)], []));
-        StringAssert.Contains(e.Message, "/no/such/dir/out.h5");
+        LayerTesting.Throws(() => badDir.SetUp([new Blob(2, 3), new Blob(2)], []), "/no/such/dir/out.h5");
         var layer = new HDF5OutputLayer(LayerTesting.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{_dir.File("x.h5")}' }}"));
-        e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3), new Blob(3)], []));
-        StringAssert.Contains(e.Message, "same batch size");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3), new Blob(3)], []), "same batch size");
     }
 }

@@ -158,19 +158,18 @@ public sealed class BaseConvolutionLayerTests
         BaseConvolutionLayer layer = Create("Convolution", "num_output: 4 kernel_size: 3");
         layer.Blobs.Add(new Blob(4, 3, 3, 2));
         layer.Blobs.Add(new Blob(4));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]));
-        StringAssert.Contains(e.Message, "incorrect weight shape: expected 4 3 3 3; instead, shape was 4 3 3 2");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]),
+            "incorrect weight shape: expected 4 3 3 3; instead, shape was 4 3 3 2");
 
         layer = Create("Convolution", "num_output: 4 kernel_size: 3");
         layer.Blobs.Add(new Blob(4, 3, 3, 3));
-        e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]));
-        StringAssert.Contains(e.Message, "incorrect number of weight blobs: 1, expected 2");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]), "incorrect number of weight blobs: 1, expected 2");
 
         layer = Create("Convolution", "num_output: 4 kernel_size: 3");
         layer.Blobs.Add(new Blob(4, 3, 3, 3));
         layer.Blobs.Add(new Blob(3));
-        e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]));
-        StringAssert.Contains(e.Message, "incorrect bias shape: expected 4; instead, shape was 3");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]),
+            "incorrect bias shape: expected 4; instead, shape was 3");
 
         // Deconvolution weights are [channels, num_output / group, kernel...].
         layer = Create("Deconvolution", "num_output: 4 kernel_size: 3 group: 2 bias_term: false");
@@ -184,17 +183,14 @@ public sealed class BaseConvolutionLayerTests
         BaseConvolutionLayer layer = Create("Convolution", "num_output: 4 kernel_size: 3");
         var top = new Blob();
         layer.SetUp([new Blob(2, 3, 6, 4)], [top]);
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([new Blob(2, 5, 6, 4)], [top]));
-        StringAssert.Contains(e.Message, "set up for 3 channels");
-        e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([new Blob(2, 3, 6, 4, 4)], [top]));
-        StringAssert.Contains(e.Message, "num_axes may not change");
+        LayerTesting.Throws(() => layer.Forward([new Blob(2, 5, 6, 4)], [top]), "set up for 3 channels");
+        LayerTesting.Throws(() => layer.Forward([new Blob(2, 3, 6, 4, 4)], [top]), "num_axes may not change");
     }
 
     [TestMethod]
     public void BlobCountsAreChecked()
     {
         BaseConvolutionLayer layer = Create("Convolution", "num_output: 4 kernel_size: 3");
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 6, 4), new Blob(2, 3, 6, 4)], [new Blob()]));
-        StringAssert.Contains(e.Message, "as many bottoms as tops");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 6, 4), new Blob(2, 3, 6, 4)], [new Blob()]), "as many bottoms as tops");
     }
 }

@@ -239,9 +239,7 @@ public sealed class BatchNormLayerTests
     public void NonZeroLearningRateIsRejected()
     {
         var layer = new BatchNormLayer(LayerTesting.Param("name: 'bn' type: 'BatchNorm' param { lr_mult: 0 } param { lr_mult: 1 }"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("lr_mult", e.Message);
-        Assert.Contains("bn", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "lr_mult", "bn");
     }
 
     [TestMethod]
@@ -257,8 +255,7 @@ public sealed class BatchNormLayerTests
     {
         var layer = new BatchNormLayer(LayerTesting.Param(
             "name: 'bn' type: 'BatchNorm' blobs { shape { dim: 3 } data: [0, 0, 0] } blobs { shape { dim: 3 } data: [1, 1, 1] } blobs { shape { dim: 1 } data: 1 }"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("mean [2]", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "mean [2]");
     }
 
     [TestMethod]
@@ -266,8 +263,7 @@ public sealed class BatchNormLayerTests
     {
         var layer = new BatchNormLayer(LayerTesting.Param("name: 'bn' type: 'BatchNorm'"));
         layer.SetUp([_bottom], [_top]);
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([new Blob(5, 3, 3, 4)], [_top]));
-        Assert.Contains("3 channels", e.Message);
+        LayerTesting.Throws(() => layer.Forward([new Blob(5, 3, 3, 4)], [_top]), "3 channels");
     }
 
     [TestMethod]

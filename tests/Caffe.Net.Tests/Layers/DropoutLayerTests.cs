@@ -119,9 +119,7 @@ public sealed class DropoutLayerTests
     public void RatioOutsideZeroOneIsRejected(float ratio)
     {
         var layer = new DropoutLayer(LayerTesting.Param($"name: 'drop' dropout_param {{ dropout_ratio: {ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)} }}"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("dropout_ratio", e.Message);
-        Assert.Contains("drop", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "dropout_ratio", "drop");
     }
 
     [TestMethod]

@@ -146,30 +146,28 @@ public sealed class EltwiseLayerTests
     [TestMethod]
     public void CoeffCountMustMatchTheBottoms()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("eltwise_param { coeff: 1 coeff: 2 }").SetUp([_a, _b, _c], [_top]));
-        StringAssert.Contains(e.Message, "'mix'");
-        StringAssert.Contains(e.Message, "2 coeff(s) for 3 bottoms");
+        LayerTesting.Throws(() => Create("eltwise_param { coeff: 1 coeff: 2 }").SetUp([_a, _b, _c], [_top]),
+            "'mix'", "2 coeff(s) for 3 bottoms");
     }
 
     [TestMethod]
     public void CoeffWithProdIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() =>
-            Create("eltwise_param { operation: PROD coeff: 1 coeff: 2 coeff: 3 }").SetUp([_a, _b, _c], [_top]));
-        StringAssert.Contains(e.Message, "coeff applies to operation SUM only");
+        LayerTesting.Throws(() =>
+            Create("eltwise_param { operation: PROD coeff: 1 coeff: 2 coeff: 3 }").SetUp([_a, _b, _c], [_top]),
+            "coeff applies to operation SUM only");
     }
 
     [TestMethod]
     public void ShapesMustMatch()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("").SetUp([_a, new Blob(2, 3, 5, 4)], [_top]));
-        StringAssert.Contains(e.Message, "bottom[0] is 2 3 4 5 (120), bottom[1] is 2 3 5 4 (120)");
+        LayerTesting.Throws(() => Create("").SetUp([_a, new Blob(2, 3, 5, 4)], [_top]),
+            "bottom[0] is 2 3 4 5 (120), bottom[1] is 2 3 5 4 (120)");
     }
 
     [TestMethod]
     public void OneBottomIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("").SetUp([_a], [_top]));
-        StringAssert.Contains(e.Message, "at least 2 bottom");
+        LayerTesting.Throws(() => Create("").SetUp([_a], [_top]), "at least 2 bottom");
     }
 }

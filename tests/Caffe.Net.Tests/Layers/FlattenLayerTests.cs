@@ -64,22 +64,18 @@ public sealed class FlattenLayerTests
     [TestMethod]
     public void EndAxisBeforeAxisIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("flatten_param { axis: 2 end_axis: 0 }"));
-        StringAssert.Contains(e.Message, "'flat'");
-        StringAssert.Contains(e.Message, "end_axis 0 (axis 0) comes before axis 2");
+        LayerTesting.Throws(() => TopShape("flatten_param { axis: 2 end_axis: 0 }"), "'flat'", "end_axis 0 (axis 0) comes before axis 2");
     }
 
     [TestMethod]
     public void AxisOutOfRangeIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("flatten_param { end_axis: 4 }"));
-        StringAssert.Contains(e.Message, "flatten_param.end_axis 4 is out of range");
+        LayerTesting.Throws(() => TopShape("flatten_param { end_axis: 4 }"), "flatten_param.end_axis 4 is out of range");
     }
 
     [TestMethod]
     public void InPlaceIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create().SetUp([_bottom], [_bottom]));
-        StringAssert.Contains(e.Message, "does not allow in-place");
+        LayerTesting.Throws(() => Create().SetUp([_bottom], [_bottom]), "does not allow in-place");
     }
 }

@@ -258,25 +258,21 @@ public sealed class LRNLayerTests
     public void EvenLocalSizeIsRejected(uint size)
     {
         var layer = new LRNLayer(LayerTesting.Param($"name: 'norm1' lrn_param {{ local_size: {size} }}"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("local_size", e.Message);
-        Assert.Contains("norm1", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "local_size", "norm1");
     }
 
     [TestMethod]
     public void NonFourAxisBottomIsRejected()
     {
         var layer = new LRNLayer(LayerTesting.Param("name: 'norm1' type: 'LRN'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 7, 9)], [_top]));
-        Assert.Contains("4 axes", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 7, 9)], [_top]), "4 axes");
     }
 
     [TestMethod]
     public void InPlaceIsRejected()
     {
         var layer = new LRNLayer(LayerTesting.Param("name: 'norm1' type: 'LRN'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_bottom]));
-        Assert.Contains("in-place", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_bottom]), "in-place");
     }
 
     [TestMethod]

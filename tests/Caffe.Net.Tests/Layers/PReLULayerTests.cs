@@ -171,16 +171,14 @@ public sealed class PReLULayerTests
     public void OneAxisBottomIsRejected()
     {
         var layer = new PReLULayer(LayerTesting.Param("name: 'prelu' type: 'PReLU'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(5)], [_top]));
-        Assert.Contains("2 axes", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([new Blob(5)], [_top]), "2 axes");
     }
 
     [TestMethod]
     public void LoadedSlopesOfWrongSizeAreRejected()
     {
         var layer = new PReLULayer(LayerTesting.Param("name: 'prelu' type: 'PReLU' blobs { shape { dim: 2 } data: 0.1 data: 0.2 }"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("3 channels", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "3 channels");
     }
 
     [TestMethod]

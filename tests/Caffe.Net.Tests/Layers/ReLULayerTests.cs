@@ -135,7 +135,6 @@ public sealed class ReLULayerTests
     public void WrongBlobCountsAreRejected()
     {
         var layer = new ReLULayer(LayerTesting.Param("name: 'relu' type: 'ReLU'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom, new Blob(2)], [_top]));
-        Assert.Contains("bottom", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([_bottom, new Blob(2)], [_top]), "bottom");
     }
 }

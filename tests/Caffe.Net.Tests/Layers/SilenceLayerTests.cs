@@ -37,15 +37,12 @@ public sealed class SilenceLayerTests
     [TestMethod]
     public void TopsAreAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create().SetUp([new Blob(2)], [new Blob()]));
-        StringAssert.Contains(e.Message, "'quiet'");
-        StringAssert.Contains(e.Message, "produces 0 top blob(s)");
+        LayerTesting.Throws(() => Create().SetUp([new Blob(2)], [new Blob()]), "'quiet'", "produces 0 top blob(s)");
     }
 
     [TestMethod]
     public void NoBottomIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create().SetUp([], []));
-        StringAssert.Contains(e.Message, "at least 1 bottom");
+        LayerTesting.Throws(() => Create().SetUp([], []), "at least 1 bottom");
     }
 }

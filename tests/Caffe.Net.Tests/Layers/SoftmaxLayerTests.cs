@@ -170,10 +170,7 @@ public sealed class SoftmaxLayerTests
     public void AxisOutOfRangeIsAnError()
     {
         SoftmaxLayer layer = Create("name: 'prob' softmax_param { axis: 4 }");
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 4, 5)], [new Blob()]));
-        StringAssert.Contains(e.Message, "'prob'");
-        StringAssert.Contains(e.Message, "softmax_param.axis 4");
-        StringAssert.Contains(e.Message, "2 3 4 5");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 4, 5)], [new Blob()]), "'prob'", "softmax_param.axis 4", "2 3 4 5");
     }
 
     [TestMethod]

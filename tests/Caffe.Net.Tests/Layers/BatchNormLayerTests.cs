@@ -179,23 +179,8 @@ public sealed class BatchNormLayerTests
     }
 
     [TestMethod]
-    public void BackwardInPlaceMatchesSeparateTop()
-    {
-        var separate = new BatchNormLayer(LayerTesting.Param("type: 'BatchNorm'"));
-        var inPlace = new BatchNormLayer(LayerTesting.Param("type: 'BatchNorm'"));
-        var blob = new Blob();
-        blob.CopyFrom(_bottom, reshape: true);
-        separate.SetUp([_bottom], [_top]);
-        inPlace.SetUp([blob], [blob]);
-        separate.Forward([_bottom], [_top]);
-        inPlace.Forward([blob], [blob]);
-        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        _top.Diff.CopyTo(blob.Diff);
-        separate.Backward([_top], [true], [_bottom]);
-        inPlace.Backward([blob], [true], [blob]);
-        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
-    }
+    public void BackwardInPlaceMatchesSeparateTop() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => new BatchNormLayer(LayerTesting.Param("type: 'BatchNorm'")), _bottom);
 
     [TestMethod]
     public void LargeBlobSplitOverThreads()

@@ -4,15 +4,10 @@ namespace Caffe.Tests.Layers;
 public sealed class DropoutLayerTests
 {
     private Blob _bottom = null!;
-    private Blob _top = null!;
+    private readonly Blob _top = new();
 
     [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _bottom = LayerTesting.Gaussian([2, 3, 4, 5]);
-        _top = new Blob();
-    }
+    public void SetUp() => _bottom = LayerTesting.SeededGaussian();
 
     private void CheckTrainForward(float ratio, string prototxt)
     {

@@ -67,22 +67,8 @@ public sealed class MVNLayerTests
     }
 
     [TestMethod]
-    public void InPlaceBackwardMatchesOutOfPlace()
-    {
-        Blob bottom = Bottom(), top = new();
-        var separate = LayerTesting.Create<MVNLayer>("type: 'MVN'");
-        LayerTesting.SetUpAndForward(separate, [bottom], [top]);
-        Blob inPlace = new();
-        inPlace.CopyFrom(bottom, reshape: true);
-        var layer = LayerTesting.Create<MVNLayer>("type: 'MVN'");
-        LayerTesting.SetUpAndForward(layer, [inPlace], [inPlace]);
-        CollectionAssert.AreEqual(top.Data.ToArray(), inPlace.Data.ToArray());
-        Rng.FillGaussian(top.Diff, 0, 1);
-        top.Diff.CopyTo(inPlace.Diff);
-        separate.Backward([top], [true], [bottom]);
-        layer.Backward([inPlace], [true], [inPlace]);
-        CollectionAssert.AreEqual(bottom.Diff.ToArray(), inPlace.Diff.ToArray());
-    }
+    public void InPlaceBackwardMatchesOutOfPlace() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => LayerTesting.Create<MVNLayer>("type: 'MVN'"), Bottom());
 
     [TestMethod]
     [DataRow("", 1e-2f)]

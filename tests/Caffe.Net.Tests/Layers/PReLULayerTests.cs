@@ -4,15 +4,10 @@ namespace Caffe.Tests.Layers;
 public sealed class PReLULayerTests
 {
     private Blob _bottom = null!;
-    private Blob _top = null!;
+    private readonly Blob _top = new();
 
     [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _bottom = LayerTesting.Gaussian([2, 3, 4, 5]);
-        _top = new Blob();
-    }
+    public void SetUp() => _bottom = LayerTesting.SeededGaussian();
 
     private void CheckForward(PReLULayer layer)
     {
@@ -132,28 +127,9 @@ public sealed class PReLULayerTests
     }
 
     [TestMethod]
-    public void InPlaceMatchesSeparateTop()
-    {
-        var separate = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
-        var inPlace = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
-        separate.SetUp([_bottom], [_top]);
-        var blob = new Blob();
-        blob.CopyFrom(_bottom, reshape: true);
-        inPlace.SetUp([blob], [blob]);
-        Rng.FillGaussian(separate.Blobs[0].Data, 0, 1);
-        inPlace.Blobs[0].CopyFrom(separate.Blobs[0]);
-
-        separate.Forward([_bottom], [_top]);
-        inPlace.Forward([blob], [blob]);
-        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
-
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        _top.Diff.CopyTo(blob.Diff);
-        separate.Backward([_top], [true], [_bottom]);
-        inPlace.Backward([blob], [true], [blob]);
-        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
-        CollectionAssert.AreEqual(separate.Blobs[0].Diff.ToArray(), inPlace.Blobs[0].Diff.ToArray());
-    }
+    public void InPlaceMatchesSeparateTop() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(
+            () => new PReLULayer(LayerTesting.Param("type: 'PReLU' prelu_param { filler { type: 'gaussian' } }")), _bottom);
 
     [TestMethod]
     public void TwoAxisBottomHasOneValuePerChannel()

@@ -4,15 +4,10 @@ namespace Caffe.Tests.Layers;
 public sealed class SigmoidLayerTests
 {
     private Blob _bottom = null!;
-    private Blob _top = null!;
+    private readonly Blob _top = new();
 
     [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _bottom = LayerTesting.Gaussian([2, 3, 4, 5]);
-        _top = new Blob();
-    }
+    public void SetUp() => _bottom = LayerTesting.SeededGaussian();
 
     [TestMethod]
     public void ForwardIsTheLogistic()
@@ -62,22 +57,8 @@ public sealed class SigmoidLayerTests
     }
 
     [TestMethod]
-    public void InPlaceMatchesSeparateTop()
-    {
-        var layer = new SigmoidLayer(LayerTesting.Param("type: 'Sigmoid'"));
-        layer.SetUp([_bottom], [_top]);
-        layer.Forward([_bottom], [_top]);
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        layer.Backward([_top], [true], [_bottom]);
-
-        var blob = new Blob(_bottom.Shape);
-        blob.CopyFrom(_bottom);
-        layer.Forward([blob], [blob]);
-        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
-        _top.Diff.CopyTo(blob.Diff);
-        layer.Backward([blob], [true], [blob]);
-        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
-    }
+    public void InPlaceMatchesSeparateTop() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => new SigmoidLayer(LayerTesting.Param("type: 'Sigmoid'")), _bottom);
 
     [TestMethod]
     public void Gradient()

@@ -4,15 +4,10 @@ namespace Caffe.Tests.Layers;
 public sealed class TanHLayerTests
 {
     private Blob _bottom = null!;
-    private Blob _top = null!;
+    private readonly Blob _top = new();
 
     [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _bottom = LayerTesting.Gaussian([2, 3, 4, 5]);
-        _top = new Blob();
-    }
+    public void SetUp() => _bottom = LayerTesting.SeededGaussian();
 
     [TestMethod]
     public void ForwardIsTheHyperbolicTangent()
@@ -43,22 +38,8 @@ public sealed class TanHLayerTests
     }
 
     [TestMethod]
-    public void InPlaceMatchesSeparateTop()
-    {
-        var layer = new TanHLayer(LayerTesting.Param("type: 'TanH'"));
-        layer.SetUp([_bottom], [_top]);
-        layer.Forward([_bottom], [_top]);
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        layer.Backward([_top], [true], [_bottom]);
-
-        var blob = new Blob(_bottom.Shape);
-        blob.CopyFrom(_bottom);
-        layer.Forward([blob], [blob]);
-        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
-        _top.Diff.CopyTo(blob.Diff);
-        layer.Backward([blob], [true], [blob]);
-        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
-    }
+    public void InPlaceMatchesSeparateTop() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => new TanHLayer(LayerTesting.Param("type: 'TanH'")), _bottom);
 
     [TestMethod]
     public void Gradient()

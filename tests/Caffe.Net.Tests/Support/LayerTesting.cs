@@ -67,4 +67,32 @@ internal static class LayerTesting
             StringAssert.Contains(e.Message, fragment, $"message was: {e.Message}");
         return e;
     }
+
+    /// <summary>
+    /// Runs a layer with a separate top and a second one in place (top = bottom) on a copy of
+    /// <paramref name="bottom"/>, with the same parameter blobs and top diff: top data, bottom diff and parameter
+    /// diffs must be identical.
+    /// </summary>
+    public static void CheckInPlaceMatchesSeparateTop(Func<Layer> newLayer, Blob bottom)
+    {
+        Layer separate = newLayer(), inPlace = newLayer();
+        var top = new Blob();
+        var blob = new Blob();
+        blob.CopyFrom(bottom, reshape: true);
+        separate.SetUp([bottom], [top]);
+        inPlace.SetUp([blob], [blob]);
+        for (int i = 0; i < separate.Blobs.Count; i++) inPlace.Blobs[i].CopyFrom(separate.Blobs[i]);
+
+        separate.Forward([bottom], [top]);
+        inPlace.Forward([blob], [blob]);
+        CollectionAssert.AreEqual(top.Data.ToArray(), blob.Data.ToArray(), "top data");
+
+        Rng.FillGaussian(top.Diff, 0, 1);
+        top.Diff.CopyTo(blob.Diff);
+        separate.Backward([top], [true], [bottom]);
+        inPlace.Backward([blob], [true], [blob]);
+        CollectionAssert.AreEqual(bottom.Diff.ToArray(), blob.Diff.ToArray(), "bottom diff");
+        for (int i = 0; i < separate.Blobs.Count; i++)
+            CollectionAssert.AreEqual(separate.Blobs[i].Diff.ToArray(), inPlace.Blobs[i].Diff.ToArray(), $"parameter {i} diff");
+    }
 }

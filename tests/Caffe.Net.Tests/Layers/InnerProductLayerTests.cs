@@ -179,19 +179,9 @@ public sealed class InnerProductLayerTests
     }
 
     [TestMethod]
-    public void BackwardAccumulatesParameterDiffsAndOverwritesBottomDiff()
-    {
-        var layer = Layer("num_output: 5 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
-        layer.SetUp([_bottom], [_top]);
-        layer.Forward([_bottom], [_top]);
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        layer.Backward([_top], [true], [_bottom]);
-        float[] weightDiff = layer.Blobs[0].Diff.ToArray(), biasDiff = layer.Blobs[1].Diff.ToArray(), bottomDiff = _bottom.Diff.ToArray();
-        layer.Backward([_top], [true], [_bottom]);
-        BlobAssert.AreRelativelyClose(weightDiff.Select(v => 2 * v).ToArray(), layer.Blobs[0].Diff, 1e-6f, "weight diff");
-        BlobAssert.AreRelativelyClose(biasDiff.Select(v => 2 * v).ToArray(), layer.Blobs[1].Diff, 1e-6f, "bias diff");
-        CollectionAssert.AreEqual(bottomDiff, _bottom.Diff.ToArray());
-    }
+    public void BackwardAccumulatesParameterDiffsAndOverwritesBottomDiff() =>
+        LayerTesting.CheckBackwardAccumulatesParamDiffs(
+            Layer("num_output: 5 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }"), _bottom, _top, 1e-6f);
 
     [TestMethod]
     public void ReshapeKeepsKAndFollowsTheBatch()

@@ -95,4 +95,23 @@ internal static class LayerTesting
         for (int i = 0; i < separate.Blobs.Count; i++)
             CollectionAssert.AreEqual(separate.Blobs[i].Diff.ToArray(), inPlace.Blobs[i].Diff.ToArray(), $"parameter {i} diff");
     }
+
+    /// <summary>
+    /// Sets up and runs the layer, then runs Backward twice with one random top diff: the parameter diffs must
+    /// double (they accumulate) and the bottom diff stay the same (it is overwritten). Returns the first pass's diffs.
+    /// </summary>
+    public static (float[][] ParamDiffs, float[] BottomDiff) CheckBackwardAccumulatesParamDiffs(Layer layer, Blob bottom, Blob top,
+                                                                                                  float tolerance)
+    {
+        SetUpAndForward(layer, [bottom], [top]);
+        Rng.FillGaussian(top.Diff, 0, 1);
+        layer.Backward([top], [true], [bottom]);
+        float[][] paramDiffs = [.. layer.Blobs.Select(b => b.Diff.ToArray())];
+        float[] bottomDiff = bottom.Diff.ToArray();
+        layer.Backward([top], [true], [bottom]);
+        for (int i = 0; i < paramDiffs.Length; i++)
+            BlobAssert.AreRelativelyClose(paramDiffs[i].Select(v => 2 * v).ToArray(), layer.Blobs[i].Diff, tolerance, $"parameter {i} diff");
+        CollectionAssert.AreEqual(bottomDiff, bottom.Diff.ToArray());
+        return (paramDiffs, bottomDiff);
+    }
 }

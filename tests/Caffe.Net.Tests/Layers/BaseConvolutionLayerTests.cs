@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>
 /// What convolution and deconvolution share: the batched GEMM path (several images per GEMM) against Caffe's

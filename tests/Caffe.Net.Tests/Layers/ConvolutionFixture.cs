@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>
 /// What Caffe's test_convolution_layer.cpp and test_deconvolution_layer.cpp share: two 2x3x6x4 standard-normal

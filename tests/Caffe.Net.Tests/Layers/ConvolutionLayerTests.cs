@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>Caffe's test_convolution_layer.cpp, plus the batched-GEMM path, reshapes and parameter errors.</summary>
 [TestClass]

@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>
 /// Naive convolution and deconvolution by explicit loops over images, groups, channels, output positions and

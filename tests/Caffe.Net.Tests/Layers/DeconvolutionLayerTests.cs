@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>Caffe's test_deconvolution_layer.cpp, plus a naive reference with pads, groups and dilation.</summary>
 [TestClass]

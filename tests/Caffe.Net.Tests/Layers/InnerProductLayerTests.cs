@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>Caffe's test_inner_product_layer.cpp, plus axis cases against a naive reference and parameter errors.</summary>
 [TestClass]

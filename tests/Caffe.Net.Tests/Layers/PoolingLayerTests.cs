@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>Caffe's test_pooling_layer.cpp (CPU cases), plus Caffe's output-size rule, large inputs and errors.</summary>
 [TestClass]

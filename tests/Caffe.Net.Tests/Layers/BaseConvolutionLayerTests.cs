@@ -133,7 +133,7 @@ public sealed class BaseConvolutionLayerTests
         StringAssert.Contains(SetUpError("num_output: 4").Message, "kernel_size must be specified once");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 0").Message, "kernel dimensions must be positive");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_h: 3").Message, "kernel dimensions must be positive");
-        StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3 kernel_h: 3 kernel_w: 3").Message, "not both");
+        StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3 kernel_h: 3 kernel_w: 3").Message, "either kernel_size or kernel_h/w should be specified; not both");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3 kernel_size: 3 kernel_size: 3").Message, "3 times; 2 spatial dims");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_h: 3 kernel_w: 3", [2, 3, 4, 4, 4]).Message, "only be used for 2D");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3 stride: 0").Message, "stride dimensions must be positive");

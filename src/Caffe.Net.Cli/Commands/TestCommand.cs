@@ -38,37 +38,15 @@ internal static class TestCommand
     {
         CaffeLog.Info($"Running for {iterations} iterations.");
         // Float sums, as Caffe's: the printed means then match its digits.
-        var sums = new List<float>();
-        var outputOf = new List<string>();
+        var sums = new OutputSums();
         float loss = 0;
         for (int i = 0; i < iterations; i++)
         {
             loss += net.ForwardLoss();
-            int index = 0;
-            foreach (string name in net.Outputs)
-            {
-                foreach (float score in net.Blobs[name].Data)
-                {
-                    if (i == 0)
-                    {
-                        sums.Add(score);
-                        outputOf.Add(name);
-                    }
-                    else
-                    {
-                        sums[index] += score;
-                    }
-                    index++;
-                    CaffeLog.Info($"Batch {i}, {name} = {Solver.G(score)}");
-                }
-            }
+            sums.Add(net, (name, score) => CaffeLog.Info($"Batch {i}, {name} = {Solver.G(score)}"));
         }
         CaffeLog.Info($"Loss: {Solver.G(loss / iterations)}");
-        for (int k = 0; k < sums.Count; k++)
-        {
-            string name = outputOf[k];
-            CaffeLog.Info(Solver.FormatOutput(name, sums[k] / iterations, net.BlobLossWeights[name]));
-        }
+        foreach (TestScore score in sums.Means(net, iterations)) CaffeLog.Info(score.ToString());
         return 0;
     }
 }

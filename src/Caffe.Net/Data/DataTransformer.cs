@@ -57,13 +57,7 @@ public sealed class DataTransformer
         if (datums.Count == 0) throw new ArgumentException("There is no datum to add.");
         if (datums.Count > transformed.Num)
             throw new ArgumentException($"{datums.Count} datums do not fit in a blob of num {transformed.Num} ({transformed.ShapeString}).");
-        int itemCount = transformed.Count / transformed.Num;
-        var item = new Blob(1, transformed.Channels, transformed.Height, transformed.Width);
-        for (int i = 0; i < datums.Count; i++)
-        {
-            Transform(datums[i], item);
-            item.Data.CopyTo(transformed.Data.Slice(i * itemCount, itemCount));
-        }
+        TransformEach(datums, transformed, Transform);
     }
 
     /// <summary>
@@ -83,11 +77,17 @@ public sealed class DataTransformer
         if (images.Count == 0) throw new ArgumentException("There is no image to add.");
         if (images.Count != transformed.Num)
             throw new ArgumentException($"{images.Count} images for a blob of num {transformed.Num}: they must be equal.");
+        TransformEach(images, transformed, Transform);
+    }
+
+    // Transforms the items one at a time through an item-sized blob, each into its slot of `transformed`.
+    private static void TransformEach<T>(IReadOnlyList<T> items, Blob transformed, Action<T, Blob> transform)
+    {
         int itemCount = transformed.Count / transformed.Num;
         var item = new Blob(1, transformed.Channels, transformed.Height, transformed.Width);
-        for (int i = 0; i < images.Count; i++)
+        for (int i = 0; i < items.Count; i++)
         {
-            Transform(images[i], item);
+            transform(items[i], item);
             item.Data.CopyTo(transformed.Data.Slice(i * itemCount, itemCount));
         }
     }

@@ -296,7 +296,7 @@ internal sealed partial class TextParser
         int bestDistance = int.MaxValue;
         foreach (string candidate in candidates)
         {
-            int distance = EditDistance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            int distance = Levenshtein.Distance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (distance < bestDistance)
             {
                 best = candidate;
@@ -305,23 +305,5 @@ internal sealed partial class TextParser
         }
         int allowed = name.Length <= 4 ? 1 : name.Length <= 12 ? 2 : 3;
         return bestDistance <= allowed ? best : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

@@ -174,12 +174,14 @@ public abstract partial class BaseConvolutionLayer(LayerParameter param) : Layer
         var result = new int[Math.Max(_numSpatialAxes, 1)];
         if (hasHw)
         {
+            // The pair of kernel_size is kernel_h/kernel_w; the others add _h/_w to their own name.
+            string pair = field == "kernel_size" ? "kernel" : field;
             if (_numSpatialAxes != 2)
-                throw Error($"{field}_h & {field}_w can only be used for 2D convolution, but the bottom has {_numSpatialAxes} spatial axes.");
+                throw Error($"{pair}_h & {pair}_w can only be used for 2D convolution, but the bottom has {_numSpatialAxes} spatial axes.");
             if (values.Count != 0)
-                throw Error($"either {field} or {field}_h/w should be specified; not both.");
-            result[0] = ToInt(h, field + "_h");
-            result[1] = ToInt(w, field + "_w");
+                throw Error($"either {field} or {pair}_h/w should be specified; not both.");
+            result[0] = ToInt(h, pair + "_h");
+            result[1] = ToInt(w, pair + "_w");
             return result;
         }
         int given = values.Count;

@@ -16,7 +16,6 @@ public sealed class HDF5DataLayer(LayerParameter param) : Layer(param)
     private int[] _dataPermutation = [];
     private int _currentRow;
     private NdArray[] _hdfBlobs = [];
-    private string _currentPath = "";
 
     /// <inheritdoc/>
     public override string Type => "HDF5Data";
@@ -135,7 +134,6 @@ public sealed class HDF5DataLayer(LayerParameter param) : Layer(param)
             }
         }
         _hdfBlobs = arrays;
-        _currentPath = path;
         _dataPermutation = Enumerable.Range(0, num).ToArray();
         if (HdfParam.Shuffle)
         {
@@ -147,7 +145,4 @@ public sealed class HDF5DataLayer(LayerParameter param) : Layer(param)
             CaffeLog.Debug($"Successfully loaded {num} rows");
         }
     }
-
-    /// <summary>The file the current rows come from.</summary>
-    internal string CurrentFile => _currentPath;
 }

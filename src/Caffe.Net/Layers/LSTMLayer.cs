@@ -47,33 +47,9 @@ public sealed class LSTMLayer(LayerParameter param) : RecurrentLayer(param)
         LayerParameter contSlice = UnrolledNets.Slice("cont_slice", "cont");
         netParam.Layer.Add(contSlice);
 
-        // W_xc_x = W_xc * x + b_c, all timesteps at once.
-        LayerParameter xTransform = biasedHidden.Clone();
-        xTransform.Name = "x_transform";
-        xTransform.Param.Add(new ParamSpec { Name = "W_xc" });
-        xTransform.Param.Add(new ParamSpec { Name = "b_c" });
-        xTransform.Bottom.Add("x");
-        xTransform.Top.Add("W_xc_x");
-        xTransform.PropagateDown.Add(true);
-        netParam.Layer.Add(xTransform);
-
-        if (StaticInput)
-        {
-            // W_xc_x_static = W_xc_static * x_static, reshaped to one timestep (1 × N × 4·num_output).
-            LayerParameter staticTransform = hidden.Clone();
-            staticTransform.InnerProductParam.Axis = 1;
-            staticTransform.Name = "W_xc_x_static";
-            staticTransform.Param.Add(new ParamSpec { Name = "W_xc_static" });
-            staticTransform.Bottom.Add("x_static");
-            staticTransform.Top.Add("W_xc_x_static_preshape");
-            staticTransform.PropagateDown.Add(true);
-            netParam.Layer.Add(staticTransform);
-            netParam.Layer.Add(UnrolledNets.OneTimestepReshape("W_xc_x_static_reshape", "W_xc_x_static_preshape",
-                                                               "W_xc_x_static", 4 * numOutput));
-        }
-
-        LayerParameter xSlice = UnrolledNets.Slice("W_xc_x_slice", "W_xc_x");
-        netParam.Layer.Add(xSlice);
+        // W_xc_x = W_xc * x + b_c for all timesteps (and W_xc_x_static), sliced along time.
+        LayerParameter xSlice = UnrolledNets.AddInputTransform(netParam, biasedHidden, hidden, "W_xc", "b_c", StaticInput,
+                                                               4 * numOutput);
 
         var outputConcat = new LayerParameter { Name = "h_concat", Type = "Concat", ConcatParam = new ConcatParameter { Axis = 0 } };
         outputConcat.Top.Add("h");

@@ -62,10 +62,7 @@ public sealed class LSTMUnitLayer(LayerParameter param) : Layer(param)
             for (int j = 0; j < d; j++)
             {
                 int idx = n * d + j;
-                float i = Sigmoid(gates[j]);
-                float f = ForgetGate(cont[n], gates[d + j]);
-                float o = Sigmoid(gates[2 * d + j]);
-                float g = Tanh(gates[3 * d + j]);
+                (float i, float f, float o, float g) = Gates(gates, d, j, cont[n]);
                 float cell = f * cPrev[idx] + i * g;
                 c[idx] = cell;
                 h[idx] = o * Tanh(cell);
@@ -97,10 +94,7 @@ public sealed class LSTMUnitLayer(LayerParameter param) : Layer(param)
             for (int j = 0; j < d; j++)
             {
                 int idx = n * d + j;
-                float i = Sigmoid(gates[j]);
-                float f = ForgetGate(cont[n], gates[d + j]);
-                float o = Sigmoid(gates[2 * d + j]);
-                float g = Tanh(gates[3 * d + j]);
+                (float i, float f, float o, float g) = Gates(gates, d, j, cont[n]);
                 float tanhC = Tanh(c[idx]);
                 // Gradient reaching c_t: directly, and through h_t = o * tanh(c_t).
                 float cTermDiff = cDiff[idx] + hDiff[idx] * o * (1 - tanhC * tanhC);
@@ -112,6 +106,10 @@ public sealed class LSTMUnitLayer(LayerParameter param) : Layer(param)
             }
         }
     }
+
+    // The activated gates of cell j from the pre-activations [i, f, o, g] of one instance (each d wide).
+    private static (float I, float F, float O, float G) Gates(ReadOnlySpan<float> gates, int d, int j, float cont) =>
+        (Sigmoid(gates[j]), ForgetGate(cont, gates[d + j]), Sigmoid(gates[2 * d + j]), Tanh(gates[3 * d + j]));
 
     // The forget gate is cut to exactly 0 at a sequence start, whatever its input.
     private static float ForgetGate(float cont, float input) => cont == 0 ? 0 : cont * Sigmoid(input);

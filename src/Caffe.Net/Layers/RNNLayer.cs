@@ -40,33 +40,8 @@ public sealed class RNNLayer(LayerParameter param) : RecurrentLayer(param)
         LayerParameter contSlice = UnrolledNets.Slice("cont_slice", "cont");
         netParam.Layer.Add(contSlice);
 
-        // W_xh_x = W_xh * x + b_h, all timesteps at once.
-        LayerParameter xTransform = biasedHidden.Clone();
-        xTransform.Name = "x_transform";
-        xTransform.Param.Add(new ParamSpec { Name = "W_xh" });
-        xTransform.Param.Add(new ParamSpec { Name = "b_h" });
-        xTransform.Bottom.Add("x");
-        xTransform.Top.Add("W_xh_x");
-        xTransform.PropagateDown.Add(true);
-        netParam.Layer.Add(xTransform);
-
-        if (StaticInput)
-        {
-            // W_xh_x_static = W_xh_static * x_static, reshaped to one timestep (1 × N × num_output).
-            LayerParameter staticTransform = hidden.Clone();
-            staticTransform.InnerProductParam.Axis = 1;
-            staticTransform.Name = "W_xh_x_static";
-            staticTransform.Param.Add(new ParamSpec { Name = "W_xh_static" });
-            staticTransform.Bottom.Add("x_static");
-            staticTransform.Top.Add("W_xh_x_static_preshape");
-            staticTransform.PropagateDown.Add(true);
-            netParam.Layer.Add(staticTransform);
-            netParam.Layer.Add(UnrolledNets.OneTimestepReshape("W_xh_x_static_reshape", "W_xh_x_static_preshape",
-                                                               "W_xh_x_static", numOutput));
-        }
-
-        LayerParameter xSlice = UnrolledNets.Slice("W_xh_x_slice", "W_xh_x");
-        netParam.Layer.Add(xSlice);
+        // W_xh_x = W_xh * x + b_h for all timesteps (and W_xh_x_static), sliced along time.
+        LayerParameter xSlice = UnrolledNets.AddInputTransform(netParam, biasedHidden, hidden, "W_xh", "b_h", StaticInput, numOutput);
 
         var outputConcat = new LayerParameter { Name = "o_concat", Type = "Concat", ConcatParam = new ConcatParameter { Axis = 0 } };
         outputConcat.Top.Add("o");

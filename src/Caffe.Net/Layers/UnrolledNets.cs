@@ -25,6 +25,42 @@ internal static class UnrolledNets
         return new LayerParameter { Type = "InnerProduct", InnerProductParam = ip };
     }
 
+    /// <summary>
+    /// Adds the input transform of all timesteps at once, <c>{weight}_x = {weight}·x + {bias}</c> ("x_transform"), and
+    /// with a static input <c>{weight}_x_static = {weight}_static·x_static</c> reshaped to one timestep (1 × N ×
+    /// <paramref name="dim"/>). Returns the Slice of <c>{weight}_x</c> along time; the caller adds one top per timestep.
+    /// </summary>
+    public static LayerParameter AddInputTransform(NetParameter netParam, LayerParameter biasedHidden, LayerParameter hidden,
+                                                   string weight, string bias, bool staticInput, int dim)
+    {
+        LayerParameter xTransform = biasedHidden.Clone();
+        xTransform.Name = "x_transform";
+        xTransform.Param.Add(new ParamSpec { Name = weight });
+        xTransform.Param.Add(new ParamSpec { Name = bias });
+        xTransform.Bottom.Add("x");
+        xTransform.Top.Add(weight + "_x");
+        xTransform.PropagateDown.Add(true);
+        netParam.Layer.Add(xTransform);
+
+        if (staticInput)
+        {
+            LayerParameter staticTransform = hidden.Clone();
+            staticTransform.InnerProductParam.Axis = 1;
+            staticTransform.Name = weight + "_x_static";
+            staticTransform.Param.Add(new ParamSpec { Name = weight + "_static" });
+            staticTransform.Bottom.Add("x_static");
+            staticTransform.Top.Add(weight + "_x_static_preshape");
+            staticTransform.PropagateDown.Add(true);
+            netParam.Layer.Add(staticTransform);
+            netParam.Layer.Add(OneTimestepReshape(weight + "_x_static_reshape", weight + "_x_static_preshape",
+                                                  weight + "_x_static", dim));
+        }
+
+        LayerParameter xSlice = Slice(weight + "_x_slice", weight + "_x");
+        netParam.Layer.Add(xSlice);
+        return xSlice;
+    }
+
     /// <summary>A Slice along the time axis; the caller adds one top per timestep.</summary>
     public static LayerParameter Slice(string name, string bottom)
     {

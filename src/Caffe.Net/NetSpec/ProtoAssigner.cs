@@ -90,7 +90,7 @@ internal static class ProtoAssigner
     public static IEnumerable<string> Suggestions(string name, params MessageDescriptor[] descriptors) =>
         descriptors.SelectMany(d => d.Fields.InDeclarationOrder().Select(f => f.Name))
             .Distinct()
-            .Select(candidate => (candidate, distance: Distance(name, candidate)))
+            .Select(candidate => (candidate, distance: Levenshtein.Distance(name, candidate)))
             .Where(c => c.distance <= Math.Max(2, name.Length / 3) || c.candidate.Contains(name, StringComparison.Ordinal))
             .OrderBy(c => c.distance)
             .Take(3)
@@ -215,19 +215,4 @@ internal static class ProtoAssigner
         _ when value.GetType().IsPrimitive || value is decimal => $"the {value.GetType().Name} {value}",
         _ => $"a {value.GetType().Name}",
     };
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
 }

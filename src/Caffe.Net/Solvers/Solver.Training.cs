@@ -129,8 +129,7 @@ public abstract partial class Solver
         Net testNet = _testNets[testNetId];
         testNet.ShareWith(Net);
         int testIter = Param.TestIter[testNetId];
-        var sums = new List<float>();
-        var names = new List<string>();
+        var sums = new OutputSums();
         float loss = 0;
         for (int i = 0; i < testIter; i++)
         {
@@ -143,23 +142,7 @@ public abstract partial class Solver
 
             float iterLoss = testNet.ForwardLoss();
             if (Param.TestComputeLoss) loss += iterLoss;
-            int index = 0;
-            foreach (string name in testNet.Outputs)
-            {
-                foreach (float value in testNet.Blobs[name].Data)
-                {
-                    if (i == 0)
-                    {
-                        sums.Add(value);
-                        names.Add(name);
-                    }
-                    else
-                    {
-                        sums[index] += value;
-                    }
-                    index++;
-                }
-            }
+            sums.Add(testNet);
         }
         if (_requestedEarlyExit)
         {
@@ -168,12 +151,8 @@ public abstract partial class Solver
         }
         if (Param.TestComputeLoss) CaffeLog.Info($"Test loss: {G(loss / testIter)}");
 
-        var scores = new TestScore[sums.Count];
-        for (int i = 0; i < scores.Length; i++)
-        {
-            scores[i] = new TestScore(names[i], sums[i] / testIter, testNet.BlobLossWeights[names[i]]);
-            CaffeLog.Info($"    Test net output #{i}: {scores[i]}");
-        }
+        TestScore[] scores = sums.Means(testNet, testIter);
+        for (int i = 0; i < scores.Length; i++) CaffeLog.Info($"    Test net output #{i}: {scores[i]}");
         while (_meanScores.Count <= testNetId) _meanScores.Add([]);
         _meanScores[testNetId] = scores;
         return scores;

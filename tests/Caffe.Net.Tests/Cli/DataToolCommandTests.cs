@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
 using System.IO.Compression;
-using Caffe.Cli;
 using Caffe.Tests.Data;
+using static Caffe.Tests.Cli.CliRunner;
 
 namespace Caffe.Tests.Cli;
 
@@ -19,14 +18,6 @@ public sealed class DataToolCommandTests
 
     [TestCleanup]
     public void TearDown() => _dir.Dispose();
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     // Three small BGR images of different sizes with known pixels, and their list.
     private (string Root, string List, NdArray[] Images) ImageSet(bool sameSize = false)
@@ -215,15 +206,6 @@ public sealed class DataToolCommandTests
         StringAssert.Contains(stderr, "incorrect data field size 6");
     }
 
-    private static byte[] Idx(int magic, int[] dims, byte[] payload)
-    {
-        var bytes = new byte[4 + 4 * dims.Length + payload.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
-        payload.CopyTo(bytes, 4 + 4 * dims.Length);
-        return bytes;
-    }
-
     private static byte[] Gzip(byte[] bytes)
     {
         using var output = new MemoryStream();
@@ -236,7 +218,7 @@ public sealed class DataToolCommandTests
     {
         byte[] pixels = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray();
         byte[] labels = Enumerable.Range(0, 5).Select(i => (byte)(9 - i)).ToArray();
-        byte[] images = Idx(2051, [5, 3, 4], pixels), labelFile = Idx(2049, [5], labels);
+        byte[] images = DataTestSupport.Idx(2051, [5, 3, 4], pixels), labelFile = DataTestSupport.Idx(2049, [5], labels);
         string imagePath = _dir.File(prefix + "images-idx3-ubyte" + (gzip ? ".gz" : ""));
         string labelPath = _dir.File(prefix + "labels-idx1-ubyte" + (gzip ? ".gz" : ""));
         File.WriteAllBytes(imagePath, gzip ? Gzip(images) : images);
@@ -266,7 +248,7 @@ public sealed class DataToolCommandTests
             CollectionAssert.AreEqual(Enumerable.Range(item * 12, 12).Select(i => (byte)i).ToArray(), datum.Data.ToByteArray());
         }
         // LeNet's data layer reads it back, scaled by 1/256 as in examples/mnist.
-        var layer = new DataLayer(TestBlobs.Param(
+        var layer = new DataLayer(LayerTesting.Param(
             $"name: 'mnist' type: 'Data' data_param {{ source: '{db}' backend: {backend.ToUpperInvariant()} batch_size: 5 }} transform_param {{ scale: 0.00390625 }}"));
         var data = new Blob();
         var label = new Blob();
@@ -300,7 +282,7 @@ public sealed class DataToolCommandTests
 
         (string gzImages, string gzLabels) = MnistPair(gzip: true, prefix: "gz-");
         byte[] gz = File.ReadAllBytes(gzLabels);
-        File.WriteAllBytes(gzLabels, Idx(2049, [4], [1, 2, 3, 4]));
+        File.WriteAllBytes(gzLabels, DataTestSupport.Idx(2049, [4], [1, 2, 3, 4]));
         (code, _, stderr) = Run("convert_mnist_data", gzImages, gzLabels, _dir.File("counts"));
         Assert.AreEqual(1, code);
         StringAssert.Contains(stderr, "5 images but");

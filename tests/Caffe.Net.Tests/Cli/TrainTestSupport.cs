@@ -18,6 +18,8 @@ internal sealed class TinyTrainingSetup : IDisposable
     private readonly TempDir _dir = new();
 
     /// <param name="labels">The label of each record; by default 24 records labelled 0, 1, 2, 0, …</param>
+    /// <param name="extraTrainLayers">Prototxt layers inserted after "ip" (meant for the TRAIN phase).</param>
+    /// <param name="extraTestLayers">Prototxt layers inserted after those (meant for the TEST phase).</param>
     public TinyTrainingSetup(IReadOnlyList<int>? labels = null, string extraTrainLayers = "", string extraTestLayers = "")
     {
         labels ??= [.. Enumerable.Range(0, 24).Select(i => i % Classes)];

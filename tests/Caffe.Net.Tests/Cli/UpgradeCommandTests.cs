@@ -1,4 +1,4 @@
-using Caffe.Cli;
+using static Caffe.Tests.Cli.CliRunner;
 
 namespace Caffe.Tests.Cli;
 
@@ -20,14 +20,6 @@ public sealed class UpgradeCommandTests
 
     [TestCleanup]
     public void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     private static IEnumerable<(string Model, string Reference)> Pairs(string pattern, string kind) =>
         Directory.GetFiles(TestData.Path("models"), pattern, SearchOption.AllDirectories)

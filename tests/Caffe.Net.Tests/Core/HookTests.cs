@@ -106,8 +106,8 @@ public sealed class HookTests
     [TestMethod]
     public void BackwardOverrideAppliesOutsideANet()
     {
-        var relu = (ReLULayer)LayerRegistry.CreateLayer(TestBlobs.Param("name: 'r' type: 'ReLU'"));
-        Blob blob = TestBlobs.FromValues([4], -1, 2, -3, 4);
+        var relu = (ReLULayer)LayerRegistry.CreateLayer(LayerTesting.Param("name: 'r' type: 'ReLU'"));
+        Blob blob = LayerTesting.FromValues([4], -1, 2, -3, 4);
         relu.SetUp([blob], [blob]);
         relu.Forward([blob], [blob]);
         new float[] { 5, 6, 7, 8 }.CopyTo(blob.Diff);

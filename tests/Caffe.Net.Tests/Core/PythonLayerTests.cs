@@ -271,7 +271,7 @@ public sealed class PythonLayerTests
     [TestMethod]
     public void PythonLayerBaseExposesParamStrAndNames()
     {
-        var layer = (PythonLayer)LayerRegistry.CreateLayer(TestBlobs.Param(
+        var layer = (PythonLayer)LayerRegistry.CreateLayer(LayerTesting.Param(
             "name: 'x' type: 'Python' python_param { module: 'test_python_layer' layer: 'SimpleLayer' param_str: 'a=1' }"));
         Assert.AreEqual("a=1", layer.ParamStr);
         Assert.AreEqual("test_python_layer", layer.Module);
@@ -290,18 +290,4 @@ public sealed class PythonLayerTests
         Assert.ThrowsExactly<ArgumentException>(() =>
             LayerRegistry.RegisterPython("test_python_layer_with_param_str", "SimpleParamLayer", p => new ParamStrLayer(p)));
     }
-}
-
-/// <summary>A prototxt written to a temporary file (pycaffe's tests use tempfile), deleted on dispose.</summary>
-internal sealed class TempPrototxt : IDisposable
-{
-    public TempPrototxt(string text)
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"caffe_net_test_{Guid.NewGuid():N}.prototxt");
-        File.WriteAllText(Path, text);
-    }
-
-    public string Path { get; }
-
-    public void Dispose() => File.Delete(Path);
 }

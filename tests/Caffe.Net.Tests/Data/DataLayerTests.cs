@@ -29,7 +29,7 @@ public sealed class DataLayerTests
     private LayerParameter Param(DataParameter.Types.DB backend, string extra = "", Phase phase = Phase.Train, int batchSize = 5,
                                  string dataExtra = "")
     {
-        LayerParameter param = TestBlobs.Param(
+        LayerParameter param = LayerTesting.Param(
             $"name: 'data' type: 'Data' data_param {{ batch_size: {batchSize} source: '{_source}' " +
             $"backend: {(backend == DataParameter.Types.DB.Lmdb ? "LMDB" : "LEVELDB")} {dataExtra} }} {extra}");
         param.Phase = phase;
@@ -289,9 +289,7 @@ public sealed class DataLayerTests
     [DynamicData(nameof(Backends))]
     public void MissingDatabaseFailsAtSetUpNamingThePath(DataParameter.Types.DB backend)
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(Param(backend)));
-        StringAssert.Contains(e.Message, _source);
-        StringAssert.Contains(e.Message, "'data' (Data)");
+        LayerTesting.Throws(() => SetUp(Param(backend)), _source, "'data' (Data)");
     }
 
     [TestMethod]
@@ -305,9 +303,7 @@ public sealed class DataLayerTests
         {
             layer.Forward([], [data, label]);
             layer.Forward([], [data, label]);
-            var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [data, label]));
-            StringAssert.Contains(e.Message, _source);
-            StringAssert.Contains(e.Message, "key 'c'");
+            var e = LayerTesting.Throws(() => layer.Forward([], [data, label]), _source, "key 'c'");
             Assert.IsInstanceOfType<DatabaseException>(e.InnerException);
             // The failure stays: later forwards raise it again instead of hanging.
             Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [data, label]));
@@ -328,9 +324,7 @@ public sealed class DataLayerTests
         (DataLayer layer, Blob data, Blob label) = SetUp(Param(backend, batchSize: 2));
         try
         {
-            var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [data, label]));
-            StringAssert.Contains(e.Message, "key 'second'");
-            StringAssert.Contains(e.Message, "20 bytes");
+            LayerTesting.Throws(() => layer.Forward([], [data, label]), "key 'second'", "20 bytes");
         }
         finally
         {
@@ -350,9 +344,7 @@ public sealed class DataLayerTests
         try
         {
             layer.Forward([], [data, label]);
-            var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [data, label]));
-            StringAssert.Contains(e.Message, "key '00000001_bad.png'");
-            StringAssert.Contains(e.Message, "could not be decoded");
+            LayerTesting.Throws(() => layer.Forward([], [data, label]), "key '00000001_bad.png'", "could not be decoded");
         }
         finally
         {
@@ -364,12 +356,9 @@ public sealed class DataLayerTests
     public void EmptyDatabaseAndBadParametersFailAtSetUp()
     {
         DataTestSupport.Write(_source, DataParameter.Types.DB.Lmdb, []);
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(Param(DataParameter.Types.DB.Lmdb)));
-        StringAssert.Contains(e.Message, "empty");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(Param(DataParameter.Types.DB.Lmdb, batchSize: 0)));
-        StringAssert.Contains(e.Message, "batch_size");
-        e = Assert.ThrowsExactly<LayerException>(() => new DataLayer(TestBlobs.Param("name: 'd' type: 'Data'")).SetUp([], [new Blob()]));
-        StringAssert.Contains(e.Message, "data_param");
+        LayerTesting.Throws(() => SetUp(Param(DataParameter.Types.DB.Lmdb)), "empty");
+        LayerTesting.Throws(() => SetUp(Param(DataParameter.Types.DB.Lmdb, batchSize: 0)), "batch_size");
+        LayerTesting.Throws(() => new DataLayer(LayerTesting.Param("name: 'd' type: 'Data'")).SetUp([], [new Blob()]), "data_param");
     }
 
     [TestMethod]
@@ -379,7 +368,6 @@ public sealed class DataLayerTests
         (DataLayer layer, _, _) = SetUp(Param(DataParameter.Types.DB.Leveldb));
         layer.Close();
         using IDatabase db = Db.Open(_source, DataParameter.Types.DB.Leveldb, DbMode.Read);
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [new Blob(), new Blob()]));
-        StringAssert.Contains(e.Message, "closed");
+        LayerTesting.Throws(() => layer.Forward([], [new Blob(), new Blob()]), "closed");
     }
 }

@@ -1,32 +1,9 @@
+using System.Buffers.Binary;
 using Google.Protobuf;
 
 namespace Caffe.Tests.Data;
 
-/// <summary>Temporary folders and small databases for the data tests.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"caffe-data-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
+/// <summary>Small databases, datums and IDX files for the data tests.</summary>
 internal static class DataTestSupport
 {
     public static readonly DataParameter.Types.DB[] Backends = [DataParameter.Types.DB.Leveldb, DataParameter.Types.DB.Lmdb];
@@ -60,5 +37,15 @@ internal static class DataTestSupport
         var records = new List<(string, byte[])>();
         for (; cursor.Valid; cursor.Next()) records.Add((cursor.Key, cursor.Value));
         return records;
+    }
+
+    /// <summary>An IDX file (MNIST's format): big-endian magic and dimensions, then the payload.</summary>
+    public static byte[] Idx(int magic, int[] dims, byte[] payload)
+    {
+        var bytes = new byte[4 + 4 * dims.Length + payload.Length];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
+        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
+        payload.CopyTo(bytes, 4 + 4 * dims.Length);
+        return bytes;
     }
 }

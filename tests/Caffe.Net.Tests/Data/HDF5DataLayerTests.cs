@@ -29,7 +29,7 @@ public sealed class HDF5DataLayerTests
     private static (HDF5DataLayer Layer, Blob[] Tops) SetUp(string source, int batchSize, bool shuffle = false, params string[] tops)
     {
         string topText = string.Join(" ", tops.Select(t => $"top: '{t}'"));
-        var layer = new HDF5DataLayer(TestBlobs.Param(
+        var layer = new HDF5DataLayer(LayerTesting.Param(
             $"name: 'hdf5' type: 'HDF5Data' {topText} hdf5_data_param {{ source: '{source}' batch_size: {batchSize} shuffle: {(shuffle ? "true" : "false")} }}"));
         Blob[] blobs = tops.Select(_ => new Blob()).ToArray();
         layer.SetUp([], blobs);
@@ -100,17 +100,13 @@ public sealed class HDF5DataLayerTests
     [TestMethod]
     public void MissingDatasetNamesTheFileAndTheDataset()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(Source("sample_data.h5"), 5, false, "data", "weights"));
-        StringAssert.Contains(e.Message, "sample_data.h5");
-        StringAssert.Contains(e.Message, "'weights'");
+        LayerTesting.Throws(() => SetUp(Source("sample_data.h5"), 5, false, "data", "weights"), "sample_data.h5", "'weights'");
     }
 
     [TestMethod]
     public void DatasetsWithDifferentRowCountsFail()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(Source("bad_row_count.h5"), 5, false, "data", "label"));
-        StringAssert.Contains(e.Message, "bad_row_count.h5");
-        StringAssert.Contains(e.Message, "'label' has 7 rows");
+        LayerTesting.Throws(() => SetUp(Source("bad_row_count.h5"), 5, false, "data", "label"), "bad_row_count.h5", "'label' has 7 rows");
     }
 
     [TestMethod]
@@ -118,46 +114,39 @@ public sealed class HDF5DataLayerTests
     {
         (HDF5DataLayer layer, Blob[] tops) = SetUp(Source("sample_data.h5", "bad_row_shape.h5"), 5, false, "data", "label");
         layer.Forward([], tops);
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], tops));
-        StringAssert.Contains(e.Message, "bad_row_shape.h5");
-        StringAssert.Contains(e.Message, "(8, 6, 6)");
+        LayerTesting.Throws(() => layer.Forward([], tops), "bad_row_shape.h5", "(8, 6, 6)");
     }
 
     [TestMethod]
     public void MissingSourceFileOrH5FileOrNotHdf5()
     {
         string missing = _dir.File("none.txt");
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(missing, 5, false, "data"));
-        StringAssert.Contains(e.Message, missing);
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(Source("no_such_file.h5"), 5, false, "data"));
-        StringAssert.Contains(e.Message, "no_such_file.h5");
+        LayerTesting.Throws(() => SetUp(missing, 5, false, "data"), missing);
+        LayerTesting.Throws(() => SetUp(Source("no_such_file.h5"), 5, false, "data"), "no_such_file.h5");
         string notHdf5 = _dir.File("fake.h5");
         File.WriteAllText(notHdf5, "definitely not HDF5");
         string list = _dir.File("fake.txt");
         File.WriteAllText(list, notHdf5 + "\n");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(list, 5, false, "data"));
-        StringAssert.Contains(e.Message, notHdf5);
+        LayerTesting.Throws(() => SetUp(list, 5, false, "data"), notHdf5);
         File.WriteAllText(list, "\n");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(list, 5, false, "data"));
-        StringAssert.Contains(e.Message, "at least 1 HDF5 filename");
+        LayerTesting.Throws(() => SetUp(list, 5, false, "data"), "at least 1 HDF5 filename");
     }
 
     [TestMethod]
     public void TransformParamIsRefused()
     {
-        var layer = new HDF5DataLayer(TestBlobs.Param(
+        var layer = new HDF5DataLayer(LayerTesting.Param(
             $"name: 'h' type: 'HDF5Data' top: 'data' hdf5_data_param {{ source: '{Source("sample_data.h5")}' batch_size: 1 }} transform_param {{ scale: 2 }}"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([], [new Blob()]));
-        StringAssert.Contains(e.Message, "does not transform data");
+        LayerTesting.Throws(() => layer.SetUp([], [new Blob()]), "does not transform data");
     }
 
     [TestMethod]
     public void OutputLayerWritesDataAndLabelThatTheDataLayerReadsBack()
     {
         string file = _dir.File("out.h5");
-        var output = new HDF5OutputLayer(TestBlobs.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{file}' }}"));
-        Blob data = TestBlobs.Gaussian([2, 3, 4, 5]);
-        Blob label = TestBlobs.Gaussian([2, 3, 1, 1]);
+        var output = new HDF5OutputLayer(LayerTesting.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{file}' }}"));
+        Blob data = LayerTesting.Gaussian([2, 3, 4, 5]);
+        Blob label = LayerTesting.Gaussian([2, 3, 1, 1]);
         output.SetUp([data, label], []);
         output.Forward([data, label], []);
         float[] firstData = data.Data.ToArray(), firstLabel = label.Data.ToArray();
@@ -179,9 +168,9 @@ public sealed class HDF5DataLayerTests
     public void OutputLayerSavesLegacyFourDimensionalShapes()
     {
         string file = _dir.File("flat.h5");
-        var output = new HDF5OutputLayer(TestBlobs.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{file}' }}"));
-        Blob data = TestBlobs.Gaussian([3, 7]);
-        Blob label = TestBlobs.Gaussian([3]);
+        var output = new HDF5OutputLayer(LayerTesting.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{file}' }}"));
+        Blob data = LayerTesting.Gaussian([3, 7]);
+        Blob label = LayerTesting.Gaussian([3]);
         output.SetUp([data, label], []);
         output.Forward([data, label], []);
         using Hdf5Reader reader = Hdf5Reader.Open(file);
@@ -194,14 +183,11 @@ public sealed class HDF5DataLayerTests
     [TestMethod]
     public void OutputLayerErrors()
     {
-        var noName = new HDF5OutputLayer(TestBlobs.Param("name: 'out' type: 'HDF5Output'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => noName.SetUp([new Blob(2, 3), new Blob(2)], []));
-        StringAssert.Contains(e.Message, "file_name");
-        var badDir = new HDF5OutputLayer(TestBlobs.Param("name: 'out' type: 'HDF5Output' hdf5_output_param { file_name: '/no/such/dir/out.h5' }"));
-        e = Assert.ThrowsExactly<LayerException>(() => badDir.SetUp([new Blob(2, 3), new Blob(2)], []));
-        StringAssert.Contains(e.Message, "/no/such/dir/out.h5");
-        var layer = new HDF5OutputLayer(TestBlobs.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{_dir.File("x.h5")}' }}"));
-        e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3), new Blob(3)], []));
-        StringAssert.Contains(e.Message, "same batch size");
+        var noName = new HDF5OutputLayer(LayerTesting.Param("name: 'out' type: 'HDF5Output'"));
+        LayerTesting.Throws(() => noName.SetUp([new Blob(2, 3), new Blob(2)], []), "file_name");
+        var badDir = new HDF5OutputLayer(LayerTesting.Param("name: 'out' type: 'HDF5Output' hdf5_output_param { file_name: '/no/such/dir/out.h5' }"));
+        LayerTesting.Throws(() => badDir.SetUp([new Blob(2, 3), new Blob(2)], []), "/no/such/dir/out.h5");
+        var layer = new HDF5OutputLayer(LayerTesting.Param($"name: 'out' type: 'HDF5Output' hdf5_output_param {{ file_name: '{_dir.File("x.h5")}' }}"));
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3), new Blob(3)], []), "same batch size");
     }
 }

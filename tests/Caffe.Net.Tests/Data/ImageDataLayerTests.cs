@@ -44,7 +44,7 @@ public sealed class ImageDataLayerTests
 
     private static (ImageDataLayer Layer, Blob Data, Blob Label) SetUp(string paramText)
     {
-        var layer = new ImageDataLayer(TestBlobs.Param($"name: 'images' type: 'ImageData' {paramText}"));
+        var layer = new ImageDataLayer(LayerTesting.Param($"name: 'images' type: 'ImageData' {paramText}"));
         var data = new Blob();
         var label = new Blob();
         layer.SetUp([], [data, label]);
@@ -205,20 +205,16 @@ public sealed class ImageDataLayerTests
     public void MissingListFileFailsAtSetUp()
     {
         string missing = _dir.File("no-list.txt");
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp($"image_data_param {{ batch_size: 1 source: '{missing}' }}"));
-        StringAssert.Contains(e.Message, missing);
+        LayerTesting.Throws(() => SetUp($"image_data_param {{ batch_size: 1 source: '{missing}' }}"), missing);
     }
 
     [TestMethod]
     public void UnparsableLabelFailsNamingTheLine()
     {
         string list = List("bad-label.txt", $"{_dir.File("cat.jpg")} 0", $"{_dir.File("cat.jpg")} cat");
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp($"image_data_param {{ batch_size: 1 source: '{list}' }}"));
-        StringAssert.Contains(e.Message, $"{list}: line 2");
-        StringAssert.Contains(e.Message, "'cat'");
+        LayerTesting.Throws(() => SetUp($"image_data_param {{ batch_size: 1 source: '{list}' }}"), $"{list}: line 2", "'cat'");
         list = List("no-label.txt", "just-a-path.jpg");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp($"image_data_param {{ batch_size: 1 source: '{list}' }}"));
-        StringAssert.Contains(e.Message, "line 1");
+        LayerTesting.Throws(() => SetUp($"image_data_param {{ batch_size: 1 source: '{list}' }}"), "line 1");
     }
 
     [TestMethod]
@@ -230,17 +226,14 @@ public sealed class ImageDataLayerTests
         try
         {
             layer.Forward([], [data, label]);
-            var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [data, label]));
-            StringAssert.Contains(e.Message, $"{list}: line 2");
-            StringAssert.Contains(e.Message, "broken.jpg");
+            LayerTesting.Throws(() => layer.Forward([], [data, label]), $"{list}: line 2", "broken.jpg");
         }
         finally
         {
             layer.Close();
         }
         list = List("missing.txt", $"{_dir.File("missing.jpg")} 2");
-        var setupError = Assert.ThrowsExactly<LayerException>(() => SetUp($"image_data_param {{ batch_size: 1 source: '{list}' }}"));
-        StringAssert.Contains(setupError.Message, "missing.jpg");
+        LayerTesting.Throws(() => SetUp($"image_data_param {{ batch_size: 1 source: '{list}' }}"), "missing.jpg");
     }
 
     [TestMethod]
@@ -250,9 +243,7 @@ public sealed class ImageDataLayerTests
         (ImageDataLayer layer, Blob data, Blob label) = SetUp($"image_data_param {{ batch_size: 2 source: '{list}' }}");
         try
         {
-            var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [data, label]));
-            StringAssert.Contains(e.Message, "line 2");
-            StringAssert.Contains(e.Message, "new_height");
+            LayerTesting.Throws(() => layer.Forward([], [data, label]), "line 2", "new_height");
         }
         finally
         {
@@ -263,11 +254,10 @@ public sealed class ImageDataLayerTests
     [TestMethod]
     public void BadParametersFailAtSetUp()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp($"image_data_param {{ batch_size: 1 source: '{FiveCats()}' new_height: 10 }}"));
-        StringAssert.Contains(e.Message, "new_height and new_width");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp($"image_data_param {{ batch_size: 1 source: '{List("empty.txt")}' }}"));
-        StringAssert.Contains(e.Message, "empty");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp($"image_data_param {{ batch_size: 1 source: '{FiveCats()}' }} transform_param {{ crop_size: 100 }}"));
-        StringAssert.Contains(e.Message, "crop_size 100");
+        LayerTesting.Throws(() => SetUp($"image_data_param {{ batch_size: 1 source: '{FiveCats()}' new_height: 10 }}"),
+            "new_height and new_width");
+        LayerTesting.Throws(() => SetUp($"image_data_param {{ batch_size: 1 source: '{List("empty.txt")}' }}"), "empty");
+        LayerTesting.Throws(() => SetUp($"image_data_param {{ batch_size: 1 source: '{FiveCats()}' }} transform_param {{ crop_size: 100 }}"),
+            "crop_size 100");
     }
 }

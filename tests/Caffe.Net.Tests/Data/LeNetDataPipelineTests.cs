@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Caffe.Cli;
 
 namespace Caffe.Tests.Data;
@@ -25,23 +24,14 @@ public sealed class LeNetDataPipelineTests
         _pixels = new byte[Items * 28 * 28];
         random.NextBytes(_pixels);
         _labels = Enumerable.Range(0, Items).Select(i => (byte)(i % 10)).ToArray();
-        File.WriteAllBytes(_dir.File("images"), Idx(2051, [Items, 28, 28], _pixels));
-        File.WriteAllBytes(_dir.File("labels"), Idx(2049, [Items], _labels));
+        File.WriteAllBytes(_dir.File("images"), DataTestSupport.Idx(2051, [Items, 28, 28], _pixels));
+        File.WriteAllBytes(_dir.File("labels"), DataTestSupport.Idx(2049, [Items], _labels));
         var stderr = new StringWriter();
         Assert.AreEqual(0, Program.Run(["convert_mnist_data", _dir.File("images"), _dir.File("labels"), _dir.File("mnist_lmdb")], new StringWriter(), stderr), stderr.ToString());
     }
 
     [TestCleanup]
     public void TearDown() => _dir.Dispose();
-
-    private static byte[] Idx(int magic, int[] dims, byte[] payload)
-    {
-        var bytes = new byte[4 + 4 * dims.Length + payload.Length];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, magic);
-        for (int i = 0; i < dims.Length; i++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * i), dims[i]);
-        payload.CopyTo(bytes, 4 + 4 * dims.Length);
-        return bytes;
-    }
 
     private Net LoadNet(string model, Phase phase)
     {

@@ -9,7 +9,7 @@ public sealed class MemoryDataLayerTests
     [TestInitialize]
     public void Seed() => Rng.SetRandomSeed(1701);
 
-    private static LayerParameter Param(string extra = "") => TestBlobs.Param(
+    private static LayerParameter Param(string extra = "") => LayerTesting.Param(
         $"name: 'mem' type: 'MemoryData' memory_data_param {{ batch_size: {BatchSize} channels: {Channels} height: {Height} width: {Width} }} {extra}");
 
     private static (MemoryDataLayer Layer, Blob Data, Blob Label) SetUp(LayerParameter param)
@@ -33,8 +33,8 @@ public sealed class MemoryDataLayerTests
     public void Forward()
     {
         (MemoryDataLayer layer, Blob data, Blob label) = SetUp(Param());
-        Blob source = TestBlobs.Gaussian([Batches * BatchSize, Channels, Height, Width]);
-        Blob labels = TestBlobs.Gaussian([Batches * BatchSize]);
+        Blob source = LayerTesting.Gaussian([Batches * BatchSize, Channels, Height, Width]);
+        Blob labels = LayerTesting.Gaussian([Batches * BatchSize]);
         float[] sourceData = source.Data.ToArray(), labelData = labels.Data.ToArray();
         layer.Reset(sourceData, labelData, Batches * BatchSize);
         int itemSize = Channels * Height * Width;
@@ -116,8 +116,7 @@ public sealed class MemoryDataLayerTests
         (MemoryDataLayer layer, Blob data, Blob label) = SetUp(Param());
         List<Datum> datums = Datums(BatchSize * 2);
         layer.AddDatumVector(datums);
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetBatchSize(16));
-        StringAssert.Contains(e.Message, "consumed");
+        LayerTesting.Throws(() => layer.SetBatchSize(16), "consumed");
         layer.Forward([], [data, label]);
         layer.Forward([], [data, label]);
         layer.SetBatchSize(16);
@@ -141,17 +140,13 @@ public sealed class MemoryDataLayerTests
     public void ResetAndAddErrors()
     {
         (MemoryDataLayer layer, Blob data, Blob label) = SetUp(Param());
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [data, label]));
-        StringAssert.Contains(e.Message, "Reset");
+        LayerTesting.Throws(() => layer.Forward([], [data, label]), "Reset");
         int size = Channels * Height * Width;
-        e = Assert.ThrowsExactly<LayerException>(() => layer.Reset(new float[12 * size], new float[12], 12));
-        StringAssert.Contains(e.Message, "multiple of batch size 8");
-        e = Assert.ThrowsExactly<LayerException>(() => layer.Reset(new float[8 * size - 1], new float[8], 8));
-        StringAssert.Contains(e.Message, "data array has");
-        e = Assert.ThrowsExactly<LayerException>(() => layer.AddDatumVector(Datums(5)));
-        StringAssert.Contains(e.Message, "multiple of the batch size");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(TestBlobs.Param("name: 'mem' type: 'MemoryData' memory_data_param { batch_size: 2 channels: 1 height: 0 width: 3 }")));
-        StringAssert.Contains(e.Message, "positive");
+        LayerTesting.Throws(() => layer.Reset(new float[12 * size], new float[12], 12), "multiple of batch size 8");
+        LayerTesting.Throws(() => layer.Reset(new float[8 * size - 1], new float[8], 8), "data array has");
+        LayerTesting.Throws(() => layer.AddDatumVector(Datums(5)), "multiple of the batch size");
+        LayerTesting.Throws(() => SetUp(LayerTesting.Param("name: 'mem' type: 'MemoryData' memory_data_param { batch_size: 2 channels: 1 height: 0 width: 3 }")),
+            "positive");
     }
 
     private static Net MemoryNet()

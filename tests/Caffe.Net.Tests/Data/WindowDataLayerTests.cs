@@ -39,7 +39,7 @@ public sealed class WindowDataLayerTests
 
     private (WindowDataLayer Layer, Blob Data, Blob Label) SetUp(string source, string windowParam, string transform = "crop_size: 8")
     {
-        var layer = new WindowDataLayer(TestBlobs.Param(
+        var layer = new WindowDataLayer(LayerTesting.Param(
             $"name: 'windows' type: 'WindowData' window_data_param {{ source: '{source}' root_folder: '{_dir.Path}/' {windowParam} }} " +
             $"transform_param {{ {transform} }}"));
         var data = new Blob();
@@ -225,34 +225,24 @@ public sealed class WindowDataLayerTests
     public void BadWindowFilesNameTheLine()
     {
         string missing = _dir.File("none.txt");
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(missing, "batch_size: 1"));
-        StringAssert.Contains(e.Message, missing);
+        LayerTesting.Throws(() => SetUp(missing, "batch_size: 1"), missing);
         string bad = WriteText("bad.txt", "# 0\nimg.png\n3\n40\n40\n1\n1 high 2 2 15 15\n");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(bad, "batch_size: 1"));
-        StringAssert.Contains(e.Message, $"{bad}: line 7");
-        StringAssert.Contains(e.Message, "'high'");
+        LayerTesting.Throws(() => SetUp(bad, "batch_size: 1"), $"{bad}: line 7", "'high'");
         string sequence = WriteText("seq.txt", "# 0\nimg.png\n3\n40\n40\n1\n1 0.9 2 2 15 15\n# 5\nimg.png\n3\n40\n40\n0\n");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(sequence, "batch_size: 1"));
-        StringAssert.Contains(e.Message, "line 8");
+        LayerTesting.Throws(() => SetUp(sequence, "batch_size: 1"), "line 8");
         string truncated = WriteText("short.txt", "# 0\nimg.png\n3\n40\n40\n2\n1 0.9 2 2 15 15\n");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(truncated, "batch_size: 1"));
-        StringAssert.Contains(e.Message, "unexpected end of file");
+        LayerTesting.Throws(() => SetUp(truncated, "batch_size: 1"), "unexpected end of file");
         string zeroLabel = WindowFile("0 0.9 2 2 15 15");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(zeroLabel, "batch_size: 1"));
-        StringAssert.Contains(e.Message, "line 7");
-        StringAssert.Contains(e.Message, "label 0");
+        LayerTesting.Throws(() => SetUp(zeroLabel, "batch_size: 1"), "line 7", "label 0");
     }
 
     [TestMethod]
     public void BadParametersFailAtSetUp()
     {
         string onlyFg = WindowFile("1 0.9 2 2 15 15");
-        var e = Assert.ThrowsExactly<LayerException>(() => SetUp(onlyFg, "batch_size: 4"));
-        StringAssert.Contains(e.Message, "no background windows");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(onlyFg, "batch_size: 4 fg_fraction: 1", ""));
-        StringAssert.Contains(e.Message, "crop_size");
-        e = Assert.ThrowsExactly<LayerException>(() => SetUp(onlyFg, "batch_size: 4 fg_fraction: 1 crop_mode: 'circle'"));
-        StringAssert.Contains(e.Message, "crop_mode");
+        LayerTesting.Throws(() => SetUp(onlyFg, "batch_size: 4"), "no background windows");
+        LayerTesting.Throws(() => SetUp(onlyFg, "batch_size: 4 fg_fraction: 1", ""), "crop_size");
+        LayerTesting.Throws(() => SetUp(onlyFg, "batch_size: 4 fg_fraction: 1 crop_mode: 'circle'"), "crop_mode");
     }
 
     [TestMethod]
@@ -262,9 +252,7 @@ public sealed class WindowDataLayerTests
         (WindowDataLayer layer, Blob data, Blob label) = SetUp(source, "batch_size: 1 fg_fraction: 1");
         try
         {
-            var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [data, label]));
-            StringAssert.Contains(e.Message, $"{source}: line 7");
-            StringAssert.Contains(e.Message, "not-there.png");
+            LayerTesting.Throws(() => layer.Forward([], [data, label]), $"{source}: line 7", "not-there.png");
         }
         finally
         {
@@ -274,8 +262,7 @@ public sealed class WindowDataLayerTests
         (layer, data, label) = SetUp(outside, "batch_size: 1 fg_fraction: 1");
         try
         {
-            var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([], [data, label]));
-            StringAssert.Contains(e.Message, "not inside");
+            LayerTesting.Throws(() => layer.Forward([], [data, label]), "not inside");
         }
         finally
         {

@@ -9,17 +9,6 @@ public sealed class ResizeImageTests
 {
     private static NdArray Ref(string name) => Npy.Load(TestData.Path($"pycaffe/{name}.npy"));
 
-    internal static void AssertClose(NdArray expected, NdArray actual, float tolerance, string what)
-    {
-        CollectionAssert.AreEqual(expected.Shape.ToArray(), actual.Shape.ToArray(), $"{what}: shape");
-        for (int i = 0; i < expected.Count; i++)
-        {
-            float bar = tolerance * Math.Max(1, Math.Abs(expected.Data[i]));
-            if (Math.Abs(expected.Data[i] - actual.Data[i]) > bar)
-                Assert.Fail($"{what}: element {i} is {actual.Data[i]}, expected {expected.Data[i]}");
-        }
-    }
-
     [TestMethod]
     [DataRow("up_rgb", 12, 14, 1, DisplayName = "bilinear upsampling, RGB (mirrored edges)")]
     [DataRow("down_rgb", 5, 4, 1, DisplayName = "bilinear downsampling, RGB (Gaussian anti-aliasing)")]
@@ -33,7 +22,7 @@ public sealed class ResizeImageTests
     {
         NdArray input = Ref($"resize_{name}_in");
         NdArray actual = Caffe.IO.ResizeImage(input, [height, width], order);
-        AssertClose(Ref($"resize_{name}_out"), actual, 2e-6f, name);
+        NdArrayAssert.AreClose(Ref($"resize_{name}_out"), actual, 2e-6f, name);
     }
 
     [TestMethod]
@@ -51,7 +40,7 @@ public sealed class ResizeImageTests
     {
         NdArray input = Ref("resize_up_rgb_in");
         NdArray same = Caffe.IO.ResizeImage(input, [input.Shape[0], input.Shape[1]]);
-        AssertClose(input, same, 1e-6f, "same size");
+        NdArrayAssert.AreClose(input, same, 1e-6f, "same size");
     }
 
     [TestMethod]
@@ -74,7 +63,7 @@ public sealed class ResizeImageTests
         for (int n = 0; n < images.Shape[0]; n++)
             list.Add(new NdArray(images.Data.AsSpan(n * size, size).ToArray(), images.Shape.Skip(1).ToArray()));
         NdArray crops = Caffe.IO.Oversample(list, [6, 7]);
-        AssertClose(Ref("oversample_out"), crops, 0, "oversample");
+        NdArrayAssert.AreClose(Ref("oversample_out"), crops, 0, "oversample");
     }
 
     [TestMethod]

@@ -88,7 +88,7 @@ public sealed class SolverUpgradeTests
     [TestMethod]
     public void SnapshotPrefixDefaultsAsInCaffe()
     {
-        using var dir = new Caffe.Tests.Solvers.TempDir();
+        using var dir = new TempDir();
         string path = Path.Combine(dir.Path, "lenet_solver.prototxt");
         File.WriteAllText(path, "net: 'n.prototxt'");
         Assert.AreEqual(Path.Combine(dir.Path, "lenet_solver"), ProtoIO.ReadSolverParamsFromTextFile(path).SnapshotPrefix);

@@ -40,7 +40,7 @@ public sealed class TextFormatSourceMapTests
     [TestMethod]
     public void ParseFileNamesTheFile()
     {
-        using var file = new Core.TempPrototxt(Text);
+        using var file = new TempPrototxt(Text);
         NetParameter net = TextFormat.ParseFile<NetParameter>(file.Path, out SourceMap map);
         Assert.AreEqual(TextFormat.ParseFile<NetParameter>(file.Path), net);
         Assert.AreEqual(file.Path, map.Find("layer[3]")!.Value.File);

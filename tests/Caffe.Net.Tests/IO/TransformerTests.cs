@@ -22,7 +22,7 @@ public sealed class TransformerTests
     {
         NdArray image = Ref("transformer_image");
         NdArray actual = ImageNetStyle().Preprocess("data", image);
-        ResizeImageTests.AssertClose(Ref("transformer_pre"), actual, 2e-5f, "preprocess");
+        NdArrayAssert.AreClose(Ref("transformer_pre"), actual, 2e-5f, "preprocess");
         CollectionAssert.AreEqual(Ref("transformer_image").Data, image.Data, "the caller's image is left alone");
     }
 
@@ -32,7 +32,7 @@ public sealed class TransformerTests
         NdArray pre = Ref("transformer_pre");
         NdArray batch = pre.Reshape([1, .. pre.Shape]);
         NdArray actual = ImageNetStyle().Deprocess("data", batch);
-        ResizeImageTests.AssertClose(Ref("transformer_de"), actual, 2e-6f, "deprocess");
+        NdArrayAssert.AreClose(Ref("transformer_de"), actual, 2e-6f, "deprocess");
     }
 
     [TestMethod]
@@ -71,7 +71,7 @@ public sealed class TransformerTests
     {
         var t = new Transformer(new Dictionary<string, IReadOnlyList<int>> { ["data"] = [1, 3, 5, 6] });
         t.SetMean("data", Ref("mean_full_in"));
-        ResizeImageTests.AssertClose(Ref("mean_full_resized"), t.GetMean("data")!, 2e-6f, "resized mean");
+        NdArrayAssert.AreClose(Ref("mean_full_resized"), t.GetMean("data")!, 2e-6f, "resized mean");
     }
 
     [TestMethod]

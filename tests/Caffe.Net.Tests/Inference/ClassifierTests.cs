@@ -25,14 +25,14 @@ public sealed class ClassifierTests
     public void PredictAveragesTenCropsAsPycaffe()
     {
         NdArray predictions = NewClassifier().Predict([Ref("classifier_image0"), Ref("classifier_image1")]);
-        ArrayAssert.AssertClose(Ref("classifier_oversample"), predictions, 1e-5f);
+        NdArrayAssert.AreClose(Ref("classifier_oversample"), predictions, 1e-5f);
     }
 
     [TestMethod]
     public void PredictWithoutOversamplingTakesTheCenterCrop()
     {
         NdArray predictions = NewClassifier().Predict([Ref("classifier_image0"), Ref("classifier_image1")], oversample: false);
-        ArrayAssert.AssertClose(Ref("classifier_center"), predictions, 1e-5f);
+        NdArrayAssert.AreClose(Ref("classifier_center"), predictions, 1e-5f);
     }
 
     [TestMethod]
@@ -60,7 +60,7 @@ public sealed class ClassifierTests
         NdArray image = Ref("detector_image");
         int[][] windows = [[2, 3, 7, 8], [0, 0, 5, 4], [8, 5, 11, 9]];
         for (int i = 0; i < windows.Length; i++)
-            ArrayAssert.AssertClose(Ref($"detector_crop{i}"), detector.Crop(image, windows[i]), 2e-6f);
+            NdArrayAssert.AreClose(Ref($"detector_crop{i}"), detector.Crop(image, windows[i]), 2e-6f);
     }
 
     [TestMethod]
@@ -78,14 +78,7 @@ public sealed class ClassifierTests
         CollectionAssert.AreEqual(new[] { 5, 5, 3 }, plain.Shape.ToArray());
         var classifier = new Classifier(SoftmaxNet(6), mean: Mean, rawScale: 255, channelSwap: [2, 1, 0]);
         NdArray expected = classifier.Predict([plain], oversample: false);
-        ArrayAssert.AssertClose(expected.Reshape(108), detections[0].Prediction.Reshape(108), 1e-6f);
-        ArrayAssert.AssertClose(detections[0].Prediction, detections[2].Prediction, 0);
+        NdArrayAssert.AreClose(expected.Reshape(108), detections[0].Prediction.Reshape(108), 1e-6f);
+        NdArrayAssert.AreClose(detections[0].Prediction, detections[2].Prediction, 0);
     }
-}
-
-/// <summary>Shared comparison for the inference tests.</summary>
-internal static class ArrayAssert
-{
-    public static void AssertClose(NdArray expected, NdArray actual, float tolerance) =>
-        Caffe.Tests.IO.ResizeImageTests.AssertClose(expected, actual, tolerance, "array");
 }

@@ -16,7 +16,7 @@ public sealed class AbsValLayerTests
     [TestMethod]
     public void BackwardIsSignTimesTopDiff()
     {
-        Blob bottom = TestBlobs.FromValues([4], -2f, 0f, 3f, -0.5f), top = new();
+        Blob bottom = LayerTesting.FromValues([4], -2f, 0f, 3f, -0.5f), top = new();
         var layer = LayerTesting.Create<AbsValLayer>("type: 'AbsVal'");
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         new[] { 10f, 20f, 30f, 40f }.CopyTo(top.Diff);

@@ -72,7 +72,7 @@ public sealed class ArgMaxLayerTests
         {
             for (int j = 0; j < TopK; j++)
             {
-                int maxIndex = (int)top.Data[top.Offset(i, 0, j)];
+                int maxIndex = (int)top.DataAt(i, 0, j);
                 Assert.AreEqual(j, CountGreater(bottom.Data.Slice(i * dim, dim), bottom.Data[i * dim + maxIndex]));
             }
         }
@@ -89,8 +89,8 @@ public sealed class ArgMaxLayerTests
         {
             for (int j = 0; j < TopK; j++)
             {
-                int maxIndex = (int)top.Data[top.Offset(i, 0, j)];
-                float maxValue = top.Data[top.Offset(i, 1, j)];
+                int maxIndex = (int)top.DataAt(i, 0, j);
+                float maxValue = top.DataAt(i, 1, j);
                 Assert.AreEqual(bottom.Data[i * dim + maxIndex], maxValue);
                 Assert.AreEqual(j, CountGreater(bottom.Data.Slice(i * dim, dim), maxValue));
             }
@@ -106,9 +106,9 @@ public sealed class ArgMaxLayerTests
         for (int h = 0; h < 20; h++)
         for (int w = 0; w < 20; w++)
         {
-            int maxIndex = (int)top.Data[top.Offset(0, c, h, w)];
-            float maxValue = bottom.Data[bottom.Offset(maxIndex, c, h, w)];
-            for (int n = 0; n < 10; n++) Assert.IsLessThanOrEqualTo(maxValue, bottom.Data[bottom.Offset(n, c, h, w)]);
+            int maxIndex = (int)top.DataAt(0, c, h, w);
+            float maxValue = bottom.DataAt(maxIndex, c, h, w);
+            for (int n = 0; n < 10; n++) Assert.IsLessThanOrEqualTo(maxValue, bottom.DataAt(n, c, h, w));
         }
     }
 
@@ -123,10 +123,10 @@ public sealed class ArgMaxLayerTests
         for (int c = 0; c < 10; c++)
         for (int w = 0; w < 20; w++)
         {
-            for (int h = 0; h < 20; h++) column[h] = bottom.Data[bottom.Offset(n, c, h, w)];
+            for (int h = 0; h < 20; h++) column[h] = bottom.DataAt(n, c, h, w);
             for (int m = 0; m < TopK; m++)
             {
-                int maxIndex = (int)top.Data[top.Offset(n, c, m, w)];
+                int maxIndex = (int)top.DataAt(n, c, m, w);
                 Assert.AreEqual(m, CountGreater(column, column[maxIndex]));
             }
         }
@@ -143,7 +143,7 @@ public sealed class ArgMaxLayerTests
         for (int h = 0; h < 20; h++)
         for (int m = 0; m < TopK; m++)
         {
-            float maxValue = top.Data[top.Offset(n, c, h, m)];
+            float maxValue = top.DataAt(n, c, h, m);
             Assert.AreEqual(m, CountGreater(bottom.Data.Slice(bottom.Offset(n, c, h), 20), maxValue));
         }
     }
@@ -151,7 +151,7 @@ public sealed class ArgMaxLayerTests
     [TestMethod]
     public void HandComputedTiesGoToTheLargerIndex()
     {
-        Blob bottom = TestBlobs.FromValues([2, 4], 1f, 3f, 3f, 0f, -1f, 5f, 2f, 5f), top = new();
+        Blob bottom = LayerTesting.FromValues([2, 4], 1f, 3f, 3f, 0f, -1f, 5f, 2f, 5f), top = new();
         LayerTesting.SetUpAndForward(
             LayerTesting.Create<ArgMaxLayer>("type: 'ArgMax' argmax_param { top_k: 3 out_max_val: true }"), [bottom], [top]);
         CollectionAssert.AreEqual(new[] { 2, 2, 3 }, top.Shape.ToArray());

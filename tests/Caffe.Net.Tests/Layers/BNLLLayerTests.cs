@@ -21,7 +21,7 @@ public sealed class BNLLLayerTests
     [TestMethod]
     public void LargeInputsStayFinite()
     {
-        Blob bottom = TestBlobs.FromValues([3], 100f, -100f, 0f), top = new();
+        Blob bottom = LayerTesting.FromValues([3], 100f, -100f, 0f), top = new();
         var layer = LayerTesting.Create<BNLLLayer>("type: 'BNLL'");
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         Assert.AreEqual(100f, top.Data[0], 1e-4f);

@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>
 /// What convolution and deconvolution share: the batched GEMM path (several images per GEMM) against Caffe's
@@ -12,7 +12,7 @@ public sealed class BaseConvolutionLayerTests
 
     private static BaseConvolutionLayer Create(string type, string convParam) =>
         (BaseConvolutionLayer)LayerRegistry.CreateLayer(
-            TestBlobs.Param($"name: 'layer1' type: '{type}' convolution_param {{ {convParam} }}"));
+            LayerTesting.Param($"name: 'layer1' type: '{type}' convolution_param {{ {convParam} }}"));
 
     private sealed record PassResult(float[] Top, float[] BottomDiff, float[] WeightDiff, float[] BiasDiff, int ImagesPerGemm);
 
@@ -40,7 +40,7 @@ public sealed class BaseConvolutionLayerTests
     private static void AssertBatchedEqualsPerImage(string type, string convParam, int[] bottomShape, int maxImages = int.MaxValue,
         int expectedImagesPerGemm = -1)
     {
-        Blob bottom = TestBlobs.Gaussian(bottomShape);
+        Blob bottom = LayerTesting.Gaussian(bottomShape);
         BaseConvolutionLayer initial = Create(type, convParam + " weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
         initial.SetUp([bottom], [new Blob()]);
         PassResult perImage = Pass(type, convParam, bottom, initial.Blobs, 1);
@@ -48,10 +48,10 @@ public sealed class BaseConvolutionLayerTests
         Assert.AreEqual(1, perImage.ImagesPerGemm);
         if (expectedImagesPerGemm > 0) Assert.AreEqual(expectedImagesPerGemm, batched.ImagesPerGemm, "images per GEMM");
         else Assert.IsTrue(batched.ImagesPerGemm > 1, $"the batched path was not taken ({batched.ImagesPerGemm} image per GEMM)");
-        ConvolutionReference.AssertRelativeClose(perImage.Top, batched.Top, 1e-5f, "top");
-        ConvolutionReference.AssertRelativeClose(perImage.BottomDiff, batched.BottomDiff, 1e-5f, "bottom diff");
-        ConvolutionReference.AssertRelativeClose(perImage.WeightDiff, batched.WeightDiff, 1e-5f, "weight diff");
-        ConvolutionReference.AssertRelativeClose(perImage.BiasDiff, batched.BiasDiff, 1e-5f, "bias diff");
+        BlobAssert.AreRelativelyClose(perImage.Top, batched.Top, 1e-5f, "top");
+        BlobAssert.AreRelativelyClose(perImage.BottomDiff, batched.BottomDiff, 1e-5f, "bottom diff");
+        BlobAssert.AreRelativelyClose(perImage.WeightDiff, batched.WeightDiff, 1e-5f, "weight diff");
+        BlobAssert.AreRelativelyClose(perImage.BiasDiff, batched.BiasDiff, 1e-5f, "bias diff");
     }
 
     [TestMethod]
@@ -133,7 +133,7 @@ public sealed class BaseConvolutionLayerTests
         StringAssert.Contains(SetUpError("num_output: 4").Message, "kernel_size must be specified once");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 0").Message, "kernel dimensions must be positive");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_h: 3").Message, "kernel dimensions must be positive");
-        StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3 kernel_h: 3 kernel_w: 3").Message, "not both");
+        StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3 kernel_h: 3 kernel_w: 3").Message, "either kernel_size or kernel_h/w should be specified; not both");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3 kernel_size: 3 kernel_size: 3").Message, "3 times; 2 spatial dims");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_h: 3 kernel_w: 3", [2, 3, 4, 4, 4]).Message, "only be used for 2D");
         StringAssert.Contains(SetUpError("num_output: 4 kernel_size: 3 stride: 0").Message, "stride dimensions must be positive");
@@ -158,19 +158,18 @@ public sealed class BaseConvolutionLayerTests
         BaseConvolutionLayer layer = Create("Convolution", "num_output: 4 kernel_size: 3");
         layer.Blobs.Add(new Blob(4, 3, 3, 2));
         layer.Blobs.Add(new Blob(4));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]));
-        StringAssert.Contains(e.Message, "incorrect weight shape: expected 4 3 3 3; instead, shape was 4 3 3 2");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]),
+            "incorrect weight shape: expected 4 3 3 3; instead, shape was 4 3 3 2");
 
         layer = Create("Convolution", "num_output: 4 kernel_size: 3");
         layer.Blobs.Add(new Blob(4, 3, 3, 3));
-        e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]));
-        StringAssert.Contains(e.Message, "incorrect number of weight blobs: 1, expected 2");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]), "incorrect number of weight blobs: 1, expected 2");
 
         layer = Create("Convolution", "num_output: 4 kernel_size: 3");
         layer.Blobs.Add(new Blob(4, 3, 3, 3));
         layer.Blobs.Add(new Blob(3));
-        e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]));
-        StringAssert.Contains(e.Message, "incorrect bias shape: expected 4; instead, shape was 3");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 6, 4)], [new Blob()]),
+            "incorrect bias shape: expected 4; instead, shape was 3");
 
         // Deconvolution weights are [channels, num_output / group, kernel...].
         layer = Create("Deconvolution", "num_output: 4 kernel_size: 3 group: 2 bias_term: false");
@@ -184,17 +183,14 @@ public sealed class BaseConvolutionLayerTests
         BaseConvolutionLayer layer = Create("Convolution", "num_output: 4 kernel_size: 3");
         var top = new Blob();
         layer.SetUp([new Blob(2, 3, 6, 4)], [top]);
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([new Blob(2, 5, 6, 4)], [top]));
-        StringAssert.Contains(e.Message, "set up for 3 channels");
-        e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([new Blob(2, 3, 6, 4, 4)], [top]));
-        StringAssert.Contains(e.Message, "num_axes may not change");
+        LayerTesting.Throws(() => layer.Forward([new Blob(2, 5, 6, 4)], [top]), "set up for 3 channels");
+        LayerTesting.Throws(() => layer.Forward([new Blob(2, 3, 6, 4, 4)], [top]), "num_axes may not change");
     }
 
     [TestMethod]
     public void BlobCountsAreChecked()
     {
         BaseConvolutionLayer layer = Create("Convolution", "num_output: 4 kernel_size: 3");
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 6, 4), new Blob(2, 3, 6, 4)], [new Blob()]));
-        StringAssert.Contains(e.Message, "as many bottoms as tops");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 6, 4), new Blob(2, 3, 6, 4)], [new Blob()]), "as many bottoms as tops");
     }
 }

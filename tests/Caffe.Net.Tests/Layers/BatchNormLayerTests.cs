@@ -10,7 +10,7 @@ public sealed class BatchNormLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([5, 2, 3, 4]);
+        _bottom = LayerTesting.Gaussian([5, 2, 3, 4]);
         _top = new Blob();
     }
 
@@ -23,7 +23,7 @@ public sealed class BatchNormLayerTests
                 for (int h = 0; h < blob.Height; h++)
                     for (int w = 0; w < blob.Width; w++)
                     {
-                        double v = blob.Data[blob.Offset(n, c, h, w)];
+                        double v = blob.DataAt(n, c, h, w);
                         sum += v;
                         squares += v * v;
                     }
@@ -53,7 +53,7 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void ForwardNormalizesEachChannel()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("type: 'BatchNorm'"));
+        var layer = new BatchNormLayer(LayerTesting.Param("type: 'BatchNorm'"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         CheckNormalized(_top);
@@ -62,7 +62,7 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void ForwardInPlace()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("type: 'BatchNorm'"));
+        var layer = new BatchNormLayer(LayerTesting.Param("type: 'BatchNorm'"));
         layer.SetUp([_bottom], [_bottom]);
         layer.Forward([_bottom], [_bottom]);
         CheckNormalized(_bottom);
@@ -71,7 +71,7 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void BlobsAreStatisticsWithZeroLearningRate()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("type: 'BatchNorm'"));
+        var layer = new BatchNormLayer(LayerTesting.Param("type: 'BatchNorm'"));
         layer.SetUp([_bottom], [_top]);
         Assert.HasCount(3, layer.Blobs);
         CollectionAssert.AreEqual(new[] { 2 }, layer.Blobs[0].Shape.ToArray());
@@ -85,7 +85,7 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void TrainForwardUpdatesRunningAverages()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("batch_norm_param { moving_average_fraction: 0.9 }"));
+        var layer = new BatchNormLayer(LayerTesting.Param("batch_norm_param { moving_average_fraction: 0.9 }"));
         layer.SetUp([_bottom], [_top]);
         var (mean, variance) = Statistics(_bottom.Data.ToArray(), 5, 2, 12);
         const int m = 5 * 12;
@@ -109,8 +109,8 @@ public sealed class BatchNormLayerTests
     public void GlobalStatisticsAreDividedByTheScaleFactor()
     {
         // Stored sums: mean (2, −4), variance (8, 0.5), factor 2 → mean (1, −2), variance (4, 0.25).
-        var layer = new BatchNormLayer(TestBlobs.Param("batch_norm_param { use_global_stats: true eps: 0 }"));
-        var bottom = TestBlobs.FromValues([2, 2, 1, 1], 3f, -2f, -1f, -1f);
+        var layer = new BatchNormLayer(LayerTesting.Param("batch_norm_param { use_global_stats: true eps: 0 }"));
+        var bottom = LayerTesting.FromValues([2, 2, 1, 1], 3f, -2f, -1f, -1f);
         var top = new Blob();
         layer.SetUp([bottom], [top]);
         new[] { 2f, -4f }.CopyTo(layer.Blobs[0].Data);
@@ -130,8 +130,8 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void ZeroScaleFactorMeansZeroStatistics()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("phase: TEST batch_norm_param { eps: 0.25 }"));
-        var bottom = TestBlobs.FromValues([1, 2], 1f, -3f);
+        var layer = new BatchNormLayer(LayerTesting.Param("phase: TEST batch_norm_param { eps: 0.25 }"));
+        var bottom = LayerTesting.FromValues([1, 2], 1f, -3f);
         var top = new Blob();
         layer.SetUp([bottom], [top]);
         new[] { 5f, 5f }.CopyTo(layer.Blobs[0].Data);
@@ -142,7 +142,7 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void TestPhaseUsesGlobalStatisticsByDefault()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("phase: TEST"));
+        var layer = new BatchNormLayer(LayerTesting.Param("phase: TEST"));
         layer.SetUp([_bottom], [_top]);
         layer.Blobs[1].Data.Fill(1);
         layer.Blobs[2].Data[0] = 1;
@@ -155,7 +155,7 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void TrainWithGlobalStatisticsWhenAsked()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("phase: TRAIN batch_norm_param { use_global_stats: true }"));
+        var layer = new BatchNormLayer(LayerTesting.Param("phase: TRAIN batch_norm_param { use_global_stats: true }"));
         layer.SetUp([_bottom], [_top]);
         layer.Blobs[2].Data[0] = 1;
         layer.Blobs[1].Data.Fill(4);
@@ -166,9 +166,9 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void TwoAxisInputNormalizesColumns()
     {
-        var bottom = TestBlobs.FromValues([4, 2], 1f, 10f, 2f, 20f, 3f, 30f, 4f, 40f);
+        var bottom = LayerTesting.FromValues([4, 2], 1f, 10f, 2f, 20f, 3f, 30f, 4f, 40f);
         var top = new Blob();
-        var layer = new BatchNormLayer(TestBlobs.Param("batch_norm_param { eps: 0 }"));
+        var layer = new BatchNormLayer(LayerTesting.Param("batch_norm_param { eps: 0 }"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         float s = MathF.Sqrt(1.25f);
@@ -179,30 +179,15 @@ public sealed class BatchNormLayerTests
     }
 
     [TestMethod]
-    public void BackwardInPlaceMatchesSeparateTop()
-    {
-        var separate = new BatchNormLayer(TestBlobs.Param("type: 'BatchNorm'"));
-        var inPlace = new BatchNormLayer(TestBlobs.Param("type: 'BatchNorm'"));
-        var blob = new Blob();
-        blob.CopyFrom(_bottom, reshape: true);
-        separate.SetUp([_bottom], [_top]);
-        inPlace.SetUp([blob], [blob]);
-        separate.Forward([_bottom], [_top]);
-        inPlace.Forward([blob], [blob]);
-        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        _top.Diff.CopyTo(blob.Diff);
-        separate.Backward([_top], [true], [_bottom]);
-        inPlace.Backward([blob], [true], [blob]);
-        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
-    }
+    public void BackwardInPlaceMatchesSeparateTop() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => new BatchNormLayer(LayerTesting.Param("type: 'BatchNorm'")), _bottom);
 
     [TestMethod]
     public void LargeBlobSplitOverThreads()
     {
-        Blob bottom = TestBlobs.Gaussian([4, 8, 48, 48], 3f, 2f);
+        Blob bottom = LayerTesting.Gaussian([4, 8, 48, 48], 3f, 2f);
         var top = new Blob();
-        var layer = new BatchNormLayer(TestBlobs.Param("type: 'BatchNorm'"));
+        var layer = new BatchNormLayer(LayerTesting.Param("type: 'BatchNorm'"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         CheckNormalized(top);
@@ -213,14 +198,14 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void Gradient()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("type: 'BatchNorm'"));
+        var layer = new BatchNormLayer(LayerTesting.Param("type: 'BatchNorm'"));
         new GradientChecker(1e-2f, 1e-4f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void BackwardWithGlobalStatisticsDividesByTheStoredDeviation()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("batch_norm_param { use_global_stats: true }"));
+        var layer = new BatchNormLayer(LayerTesting.Param("batch_norm_param { use_global_stats: true }"));
         layer.SetUp([_bottom], [_top]);
         new[] { 0.5f, -1f }.CopyTo(layer.Blobs[0].Data);
         new[] { 6f, 1.5f }.CopyTo(layer.Blobs[1].Data);
@@ -238,16 +223,14 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void NonZeroLearningRateIsRejected()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("name: 'bn' type: 'BatchNorm' param { lr_mult: 0 } param { lr_mult: 1 }"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("lr_mult", e.Message);
-        Assert.Contains("bn", e.Message);
+        var layer = new BatchNormLayer(LayerTesting.Param("name: 'bn' type: 'BatchNorm' param { lr_mult: 0 } param { lr_mult: 1 }"));
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "lr_mult", "bn");
     }
 
     [TestMethod]
     public void ExplicitZeroLearningRatesAreKept()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("param { lr_mult: 0 } param { lr_mult: 0 } param { lr_mult: 0 }"));
+        var layer = new BatchNormLayer(LayerTesting.Param("param { lr_mult: 0 } param { lr_mult: 0 } param { lr_mult: 0 }"));
         layer.SetUp([_bottom], [_top]);
         Assert.HasCount(3, layer.Param.Param);
     }
@@ -255,22 +238,20 @@ public sealed class BatchNormLayerTests
     [TestMethod]
     public void LoadedStatisticsOfWrongSizeAreRejected()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param(
+        var layer = new BatchNormLayer(LayerTesting.Param(
             "name: 'bn' type: 'BatchNorm' blobs { shape { dim: 3 } data: [0, 0, 0] } blobs { shape { dim: 3 } data: [1, 1, 1] } blobs { shape { dim: 1 } data: 1 }"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("mean [2]", e.Message);
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "mean [2]");
     }
 
     [TestMethod]
     public void ChannelChangeIsRejected()
     {
-        var layer = new BatchNormLayer(TestBlobs.Param("name: 'bn' type: 'BatchNorm'"));
+        var layer = new BatchNormLayer(LayerTesting.Param("name: 'bn' type: 'BatchNorm'"));
         layer.SetUp([_bottom], [_top]);
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([new Blob(5, 3, 3, 4)], [_top]));
-        Assert.Contains("3 channels", e.Message);
+        LayerTesting.Throws(() => layer.Forward([new Blob(5, 3, 3, 4)], [_top]), "3 channels");
     }
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<BatchNormLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'BatchNorm'")));
+        Assert.IsInstanceOfType<BatchNormLayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'BatchNorm'")));
 }

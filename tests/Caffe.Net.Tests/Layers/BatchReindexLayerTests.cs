@@ -8,7 +8,7 @@ public sealed class BatchReindexLayerTests
     private static Blob Bottom()
     {
         Rng.SetRandomSeed(1701);
-        return TestBlobs.Gaussian([5, 4, 3, 2]);
+        return LayerTesting.Gaussian([5, 4, 3, 2]);
     }
 
     [TestMethod]
@@ -16,7 +16,7 @@ public sealed class BatchReindexLayerTests
     {
         Blob bottom = new(5, 4, 3, 2), top = new();
         for (int i = 0; i < bottom.Count; i++) bottom.Data[i] = i;
-        Blob permutation = TestBlobs.FromValues([6], Permutation);
+        Blob permutation = LayerTesting.FromValues([6], Permutation);
         var layer = LayerTesting.Create<BatchReindexLayer>("type: 'BatchReindex'");
         layer.SetUp([bottom, permutation], [top]);
         CollectionAssert.AreEqual(new[] { 6, 4, 3, 2 }, top.Shape.ToArray());
@@ -29,7 +29,7 @@ public sealed class BatchReindexLayerTests
     [TestMethod]
     public void BackwardSumsRepeatedItemsAndZeroesUnused()
     {
-        Blob bottom = TestBlobs.FromValues([3, 1], 1, 2, 3), permutation = TestBlobs.FromValues([4], 2, 2, 0, 2), top = new();
+        Blob bottom = LayerTesting.FromValues([3, 1], 1, 2, 3), permutation = LayerTesting.FromValues([4], 2, 2, 0, 2), top = new();
         var layer = LayerTesting.Create<BatchReindexLayer>("type: 'BatchReindex'");
         LayerTesting.SetUpAndForward(layer, [bottom, permutation], [top]);
         CollectionAssert.AreEqual(new[] { 3f, 3f, 1f, 3f }, top.Data.ToArray());
@@ -42,7 +42,7 @@ public sealed class BatchReindexLayerTests
     [TestMethod]
     public void Gradient()
     {
-        Blob bottom = Bottom(), permutation = TestBlobs.FromValues([6], Permutation), top = new();
+        Blob bottom = Bottom(), permutation = LayerTesting.FromValues([6], Permutation), top = new();
         var layer = LayerTesting.Create<BatchReindexLayer>("type: 'BatchReindex'");
         new GradientChecker(1e-4f, 1e-2f).CheckGradientExhaustive(layer, [bottom, permutation], [top], 0);
     }
@@ -52,7 +52,7 @@ public sealed class BatchReindexLayerTests
     [DataRow(-1f)]
     public void IndexOutOfRangeIsAnErrorAtForward(float bad)
     {
-        Blob bottom = Bottom(), permutation = TestBlobs.FromValues([3], 0, bad, 1), top = new();
+        Blob bottom = Bottom(), permutation = LayerTesting.FromValues([3], 0, bad, 1), top = new();
         var layer = LayerTesting.Create<BatchReindexLayer>("name: 'br' type: 'BatchReindex'");
         layer.SetUp([bottom, permutation], [top]);
         LayerTesting.Throws(() => layer.Forward([bottom, permutation], [top]), "'br'", $"index {bad} at position 1", "[0, 5)");
@@ -61,7 +61,7 @@ public sealed class BatchReindexLayerTests
     [TestMethod]
     public void IndexBlobMustBe1D()
     {
-        Blob bottom = Bottom(), permutation = TestBlobs.FromValues([3, 1], 0, 1, 2), top = new();
+        Blob bottom = Bottom(), permutation = LayerTesting.FromValues([3, 1], 0, 1, 2), top = new();
         LayerTesting.Throws(() => LayerTesting.Create<BatchReindexLayer>("type: 'BatchReindex'").SetUp([bottom, permutation], [top]),
             "must be 1-D", "(3 1)");
     }
@@ -69,7 +69,7 @@ public sealed class BatchReindexLayerTests
     [TestMethod]
     public void IndicesGetNoGradient()
     {
-        Blob bottom = Bottom(), permutation = TestBlobs.FromValues([2], 0, 1), top = new();
+        Blob bottom = Bottom(), permutation = LayerTesting.FromValues([2], 0, 1), top = new();
         var layer = LayerTesting.Create<BatchReindexLayer>("type: 'BatchReindex'");
         LayerTesting.SetUpAndForward(layer, [bottom, permutation], [top]);
         Assert.IsFalse(layer.AllowForceBackward(1));

@@ -25,7 +25,7 @@ public sealed class ClipLayerTests
     [TestMethod]
     public void HandComputedForwardAndBackward()
     {
-        Blob bottom = TestBlobs.FromValues([6], -3f, -1f, 0.5f, 2f, 2.5f, 1f), top = new();
+        Blob bottom = LayerTesting.FromValues([6], -3f, -1f, 0.5f, 2f, 2.5f, 1f), top = new();
         var layer = LayerTesting.Create<ClipLayer>(MinusOneToTwo);
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         CollectionAssert.AreEqual(new[] { -1f, -1f, 0.5f, 2f, 2f, 1f }, top.Data.ToArray());
@@ -59,10 +59,10 @@ public sealed class ClipLayerTests
             "'clip'", "min", "max", "required");
         // The text parser already rejects a clip_param without its required fields; a message built in code
         // (or read from a binary file) reaches the layer, which must still say what is missing.
-        LayerParameter onlyMin = TestBlobs.Param("type: 'Clip'");
+        LayerParameter onlyMin = LayerTesting.Param("type: 'Clip'");
         onlyMin.ClipParam = new ClipParameter { Min = 0 };
         LayerTesting.Throws(() => new ClipLayer(onlyMin).SetUp([bottom], [top]), "'max'");
-        LayerParameter onlyMax = TestBlobs.Param("type: 'Clip'");
+        LayerParameter onlyMax = LayerTesting.Param("type: 'Clip'");
         onlyMax.ClipParam = new ClipParameter { Max = 0 };
         LayerTesting.Throws(() => new ClipLayer(onlyMax).SetUp([bottom], [top]), "'min'");
     }

@@ -19,9 +19,7 @@ public sealed class ConcatLayerTests
         _bottom2.Data.Fill(3);
     }
 
-    private static ConcatLayer Create(string prototxt = "") => new(TestBlobs.Param("name: 'cat' type: 'Concat' " + prototxt));
-
-    private static float At(Blob blob, int n, int c, int h, int w) => blob.Data[blob.Offset(n, c, h, w)];
+    private static ConcatLayer Create(string prototxt = "") => new(LayerTesting.Param("name: 'cat' type: 'Concat' " + prototxt));
 
     [TestMethod]
     public void SetUpNum()
@@ -82,8 +80,8 @@ public sealed class ConcatLayerTests
                 for (int h = 0; h < 6; h++)
                     for (int w = 0; w < 5; w++)
                     {
-                        float expected = n < 2 ? At(_bottom0, n, c, h, w) : At(_bottom2, n - 2, c, h, w);
-                        Assert.AreEqual(expected, At(top, n, c, h, w));
+                        float expected = n < 2 ? _bottom0.DataAt(n, c, h, w) : _bottom2.DataAt(n - 2, c, h, w);
+                        Assert.AreEqual(expected, top.DataAt(n, c, h, w));
                     }
     }
 
@@ -100,8 +98,8 @@ public sealed class ConcatLayerTests
             for (int h = 0; h < 6; h++)
                 for (int w = 0; w < 5; w++)
                 {
-                    for (int c = 0; c < 3; c++) Assert.AreEqual(At(_bottom0, n, c, h, w), At(top, n, c, h, w));
-                    for (int c = 0; c < 5; c++) Assert.AreEqual(At(_bottom1, n, c, h, w), At(top, n, c + 3, h, w));
+                    for (int c = 0; c < 3; c++) Assert.AreEqual(_bottom0.DataAt(n, c, h, w), top.DataAt(n, c, h, w));
+                    for (int c = 0; c < 5; c++) Assert.AreEqual(_bottom1.DataAt(n, c, h, w), top.DataAt(n, c + 3, h, w));
                 }
     }
 
@@ -150,33 +148,29 @@ public sealed class ConcatLayerTests
     [TestMethod]
     public void ShapeMismatchNamesTheBottom()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create().SetUp([_bottom0, _bottom2], [new Blob()]));
-        StringAssert.Contains(e.Message, "'cat'");
-        StringAssert.Contains(e.Message, "bottom[1] has shape 5 3 6 5 (450)");
-        StringAssert.Contains(e.Message, "concat axis 1");
+        LayerTesting.Throws(() => Create().SetUp([_bottom0, _bottom2], [new Blob()]),
+            "'cat'", "bottom[1] has shape 5 3 6 5 (450)", "concat axis 1");
     }
 
     [TestMethod]
     public void AxisCountMismatchIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create().SetUp([_bottom0, new Blob(2, 3, 30)], [new Blob()]));
-        StringAssert.Contains(e.Message, "bottom[1] has shape 2 3 30");
+        LayerTesting.Throws(() => Create().SetUp([_bottom0, new Blob(2, 3, 30)], [new Blob()]), "bottom[1] has shape 2 3 30");
     }
 
     [TestMethod]
     public void AxisAndConcatDimTogetherIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() =>
-            Create("concat_param { axis: 1 concat_dim: 1 }").SetUp([_bottom0, _bottom1], [new Blob()]));
-        StringAssert.Contains(e.Message, "not both");
+        LayerTesting.Throws(() =>
+            Create("concat_param { axis: 1 concat_dim: 1 }").SetUp([_bottom0, _bottom1], [new Blob()]), "not both");
     }
 
     [TestMethod]
     public void AxisOutOfRangeIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("concat_param { axis: 4 }").SetUp([_bottom0, _bottom1], [new Blob()]));
-        StringAssert.Contains(e.Message, "concat_param.axis 4 is out of range");
-        e = Assert.ThrowsExactly<LayerException>(() => Create("concat_param { concat_dim: 4 }").SetUp([_bottom0, _bottom1], [new Blob()]));
-        StringAssert.Contains(e.Message, "concat_param.concat_dim 4 is out of range");
+        LayerTesting.Throws(() => Create("concat_param { axis: 4 }").SetUp([_bottom0, _bottom1], [new Blob()]),
+            "concat_param.axis 4 is out of range");
+        LayerTesting.Throws(() => Create("concat_param { concat_dim: 4 }").SetUp([_bottom0, _bottom1], [new Blob()]),
+            "concat_param.concat_dim 4 is out of range");
     }
 }

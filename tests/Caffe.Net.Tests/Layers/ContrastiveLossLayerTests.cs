@@ -7,8 +7,8 @@ public sealed class ContrastiveLossLayerTests
     private static (Blob A, Blob B, Blob Y) Bottoms()
     {
         Rng.SetRandomSeed(1701);
-        Blob a = TestBlobs.Uniform([128, 10, 1, 1], -1, 1);
-        Blob b = TestBlobs.Uniform([128, 10, 1, 1], -1, 1);
+        Blob a = LayerTesting.Uniform([128, 10, 1, 1], -1, 1);
+        Blob b = LayerTesting.Uniform([128, 10, 1, 1], -1, 1);
         Blob y = new(128, 1, 1, 1);
         for (int i = 0; i < 128; i++) y.Data[i] = Rng.Next(2);
         return (a, b, y);
@@ -44,8 +44,8 @@ public sealed class ContrastiveLossLayerTests
     [TestMethod]
     public void HandComputedWithMargin()
     {
-        Blob a = TestBlobs.FromValues([2, 2, 1, 1], 0, 0, 3, 0), b = TestBlobs.FromValues([2, 2, 1, 1], 0, 1, 0, 0);
-        Blob y = TestBlobs.FromValues([2, 1, 1, 1], 1, 0), top = new();
+        Blob a = LayerTesting.FromValues([2, 2, 1, 1], 0, 0, 3, 0), b = LayerTesting.FromValues([2, 2, 1, 1], 0, 1, 0, 0);
+        Blob y = LayerTesting.FromValues([2, 1, 1, 1], 1, 0), top = new();
         var layer = LayerTesting.Create<ContrastiveLossLayer>("type: 'ContrastiveLoss' contrastive_loss_param { margin: 5 }");
         LayerTesting.SetUpAndForward(layer, [a, b, y], [top]);
         // Similar pair at distance 1: 1. Dissimilar pair at distance 3: (5 − 3)² = 4. Total 5 / (2 · 2).

@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>
 /// Naive convolution and deconvolution by explicit loops over images, groups, channels, output positions and
@@ -118,29 +118,5 @@ internal static class ConvolutionReference
         for (int n = 0; n < num; n++)
             for (int c = 0; c < channels; c++)
                 for (int s = 0; s < spatial; s++) y[(n * channels + c) * spatial + s] += bias.Data[c];
-    }
-
-    /// <summary>Asserts both blobs have the same shape and values within <paramref name="tolerance"/>.</summary>
-    public static void AssertClose(Blob expected, Blob actual, float tolerance, bool diff = false, string what = "")
-    {
-        CollectionAssert.AreEqual(expected.Shape.ToArray(), actual.Shape.ToArray(), $"{what}: shapes differ");
-        ReadOnlySpan<float> e = diff ? expected.Diff : expected.Data, a = diff ? actual.Diff : actual.Data;
-        for (int i = 0; i < e.Length; i++)
-        {
-            if (!(MathF.Abs(e[i] - a[i]) <= tolerance))
-                Assert.Fail($"{what}: element {i} differs: expected {e[i]}, got {a[i]} (tolerance {tolerance})");
-        }
-    }
-
-    /// <summary>Asserts two spans agree to a relative tolerance (scale floored at 1).</summary>
-    public static void AssertRelativeClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, float tolerance, string what)
-    {
-        Assert.AreEqual(expected.Length, actual.Length, $"{what}: lengths differ");
-        for (int i = 0; i < expected.Length; i++)
-        {
-            float scale = MathF.Max(1f, MathF.Max(MathF.Abs(expected[i]), MathF.Abs(actual[i])));
-            if (!(MathF.Abs(expected[i] - actual[i]) <= tolerance * scale))
-                Assert.Fail($"{what}: element {i} differs: {expected[i]} vs {actual[i]}");
-        }
     }
 }

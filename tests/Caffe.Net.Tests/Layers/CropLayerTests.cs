@@ -38,7 +38,7 @@ public sealed class CropLayerTests
         for (int c = 0; c < top.Channels; c++)
         for (int h = 0; h < top.Height; h++)
         for (int w = 0; w < top.Width; w++)
-            Assert.AreEqual(data.Data[data.Offset(n + offN, c + offC, h + offH, w + offW)], top.Data[top.Offset(n, c, h, w)]);
+            Assert.AreEqual(data.DataAt(n + offN, c + offC, h + offH, w + offW), top.DataAt(n, c, h, w));
     }
 
     [TestMethod]
@@ -88,7 +88,7 @@ public sealed class CropLayerTests
     public void Gradient(string cropParam)
     {
         Rng.SetRandomSeed(1701);
-        Blob data = TestBlobs.Gaussian([2, 3, 5, 4]), reference = new(2, 2, 3, 2), top = new();
+        Blob data = LayerTesting.Gaussian([2, 3, 5, 4]), reference = new(2, 2, 3, 2), top = new();
         var layer = LayerTesting.Create<CropLayer>($"type: 'Crop' crop_param {{ {cropParam} }}");
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [data, reference], [top], 0);
     }

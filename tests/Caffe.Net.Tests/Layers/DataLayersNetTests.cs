@@ -1,5 +1,4 @@
 using System.Globalization;
-using Caffe.Tests.Data;
 using Google.Protobuf;
 
 namespace Caffe.Tests.Layers;

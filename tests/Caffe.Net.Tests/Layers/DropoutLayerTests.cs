@@ -4,19 +4,14 @@ namespace Caffe.Tests.Layers;
 public sealed class DropoutLayerTests
 {
     private Blob _bottom = null!;
-    private Blob _top = null!;
+    private readonly Blob _top = new();
 
     [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
-        _top = new Blob();
-    }
+    public void SetUp() => _bottom = LayerTesting.SeededGaussian();
 
     private void CheckTrainForward(float ratio, string prototxt)
     {
-        var layer = new DropoutLayer(TestBlobs.Param(prototxt));
+        var layer = new DropoutLayer(LayerTesting.Param(prototxt));
         Assert.AreEqual(Phase.Train, layer.Phase);
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
@@ -46,7 +41,7 @@ public sealed class DropoutLayerTests
     [TestMethod]
     public void TestPhaseIsTheIdentity()
     {
-        var layer = new DropoutLayer(TestBlobs.Param("phase: TEST dropout_param { dropout_ratio: 0.6 }"));
+        var layer = new DropoutLayer(LayerTesting.Param("phase: TEST dropout_param { dropout_ratio: 0.6 }"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         CollectionAssert.AreEqual(_bottom.Data.ToArray(), _top.Data.ToArray());
@@ -58,7 +53,7 @@ public sealed class DropoutLayerTests
     [TestMethod]
     public void BackwardUsesTheForwardMask()
     {
-        var layer = new DropoutLayer(TestBlobs.Param("dropout_param { dropout_ratio: 0.3 }"));
+        var layer = new DropoutLayer(LayerTesting.Param("dropout_param { dropout_ratio: 0.3 }"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         _top.Diff.Fill(1);
@@ -72,7 +67,7 @@ public sealed class DropoutLayerTests
     public void TrainInPlaceDropsAndScales()
     {
         var original = _bottom.Data.ToArray();
-        var layer = new DropoutLayer(TestBlobs.Param("type: 'Dropout'"));
+        var layer = new DropoutLayer(LayerTesting.Param("type: 'Dropout'"));
         layer.SetUp([_bottom], [_bottom]);
         layer.Forward([_bottom], [_bottom]);
         int kept = 0;
@@ -88,7 +83,7 @@ public sealed class DropoutLayerTests
     [TestMethod]
     public void SameSeedSameMask()
     {
-        var layer = new DropoutLayer(TestBlobs.Param("type: 'Dropout'"));
+        var layer = new DropoutLayer(LayerTesting.Param("type: 'Dropout'"));
         layer.SetUp([_bottom], [_top]);
         Rng.SetRandomSeed(42);
         layer.Forward([_bottom], [_top]);
@@ -101,14 +96,14 @@ public sealed class DropoutLayerTests
     [TestMethod]
     public void GradientTrain()
     {
-        var layer = new DropoutLayer(TestBlobs.Param("phase: TRAIN"));
+        var layer = new DropoutLayer(LayerTesting.Param("phase: TRAIN"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientEltwise(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void GradientTest()
     {
-        var layer = new DropoutLayer(TestBlobs.Param("phase: TEST"));
+        var layer = new DropoutLayer(LayerTesting.Param("phase: TEST"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientEltwise(layer, [_bottom], [_top]);
     }
 
@@ -118,13 +113,11 @@ public sealed class DropoutLayerTests
     [DataRow(1.5f)]
     public void RatioOutsideZeroOneIsRejected(float ratio)
     {
-        var layer = new DropoutLayer(TestBlobs.Param($"name: 'drop' dropout_param {{ dropout_ratio: {ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)} }}"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("dropout_ratio", e.Message);
-        Assert.Contains("drop", e.Message);
+        var layer = new DropoutLayer(LayerTesting.Param($"name: 'drop' dropout_param {{ dropout_ratio: {ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)} }}"));
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "dropout_ratio", "drop");
     }
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<DropoutLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'Dropout'")));
+        Assert.IsInstanceOfType<DropoutLayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'Dropout'")));
 }

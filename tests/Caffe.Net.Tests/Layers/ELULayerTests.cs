@@ -20,7 +20,7 @@ public sealed class ELULayerTests
     [TestMethod]
     public void HandComputedValues()
     {
-        Blob bottom = TestBlobs.FromValues([3], -1f, 0f, 2f), top = new();
+        Blob bottom = LayerTesting.FromValues([3], -1f, 0f, 2f), top = new();
         var layer = LayerTesting.Create<ELULayer>("type: 'ELU' elu_param { alpha: 0.5 }");
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         Assert.AreEqual(0.5f * (MathF.Exp(-1f) - 1f), top.Data[0], 1e-7f);

@@ -12,12 +12,12 @@ public sealed class EltwiseLayerTests
     public void Fill()
     {
         Rng.SetRandomSeed(1701);
-        _a = TestBlobs.Uniform([2, 3, 4, 5], 0, 1);
-        _b = TestBlobs.Uniform([2, 3, 4, 5], 0, 1);
-        _c = TestBlobs.Uniform([2, 3, 4, 5], 0, 1);
+        _a = LayerTesting.Uniform([2, 3, 4, 5], 0, 1);
+        _b = LayerTesting.Uniform([2, 3, 4, 5], 0, 1);
+        _c = LayerTesting.Uniform([2, 3, 4, 5], 0, 1);
     }
 
-    private static EltwiseLayer Create(string prototxt) => new(TestBlobs.Param("name: 'mix' type: 'Eltwise' " + prototxt));
+    private static EltwiseLayer Create(string prototxt) => new(LayerTesting.Param("name: 'mix' type: 'Eltwise' " + prototxt));
 
     private EltwiseLayer Run(string prototxt)
     {
@@ -72,9 +72,9 @@ public sealed class EltwiseLayerTests
     [TestMethod]
     public void MaxBackwardRoutesTheDiffToTheArgmax()
     {
-        _a = TestBlobs.FromValues([4], 5, 1, 2, 2);
-        _b = TestBlobs.FromValues([4], 3, 4, 2, 2);
-        _c = TestBlobs.FromValues([4], 1, 1, 7, 2);
+        _a = LayerTesting.FromValues([4], 5, 1, 2, 2);
+        _b = LayerTesting.FromValues([4], 3, 4, 2, 2);
+        _c = LayerTesting.FromValues([4], 1, 1, 7, 2);
         EltwiseLayer layer = Run("eltwise_param { operation: MAX }");
         CollectionAssert.AreEqual(new[] { 5f, 4f, 7f, 2f }, _top.Data.ToArray());
         _top.Diff.Fill(10);
@@ -146,30 +146,28 @@ public sealed class EltwiseLayerTests
     [TestMethod]
     public void CoeffCountMustMatchTheBottoms()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("eltwise_param { coeff: 1 coeff: 2 }").SetUp([_a, _b, _c], [_top]));
-        StringAssert.Contains(e.Message, "'mix'");
-        StringAssert.Contains(e.Message, "2 coeff(s) for 3 bottoms");
+        LayerTesting.Throws(() => Create("eltwise_param { coeff: 1 coeff: 2 }").SetUp([_a, _b, _c], [_top]),
+            "'mix'", "2 coeff(s) for 3 bottoms");
     }
 
     [TestMethod]
     public void CoeffWithProdIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() =>
-            Create("eltwise_param { operation: PROD coeff: 1 coeff: 2 coeff: 3 }").SetUp([_a, _b, _c], [_top]));
-        StringAssert.Contains(e.Message, "coeff applies to operation SUM only");
+        LayerTesting.Throws(() =>
+            Create("eltwise_param { operation: PROD coeff: 1 coeff: 2 coeff: 3 }").SetUp([_a, _b, _c], [_top]),
+            "coeff applies to operation SUM only");
     }
 
     [TestMethod]
     public void ShapesMustMatch()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("").SetUp([_a, new Blob(2, 3, 5, 4)], [_top]));
-        StringAssert.Contains(e.Message, "bottom[0] is 2 3 4 5 (120), bottom[1] is 2 3 5 4 (120)");
+        LayerTesting.Throws(() => Create("").SetUp([_a, new Blob(2, 3, 5, 4)], [_top]),
+            "bottom[0] is 2 3 4 5 (120), bottom[1] is 2 3 5 4 (120)");
     }
 
     [TestMethod]
     public void OneBottomIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("").SetUp([_a], [_top]));
-        StringAssert.Contains(e.Message, "at least 2 bottom");
+        LayerTesting.Throws(() => Create("").SetUp([_a], [_top]), "at least 2 bottom");
     }
 }

@@ -9,7 +9,7 @@ public sealed class EmbedLayerTests
     private static Blob Bottom(params float[] indices)
     {
         Rng.SetRandomSeed(1701);
-        Blob bottom = TestBlobs.Uniform([4, 1, 1, 1], 0, 1);
+        Blob bottom = LayerTesting.Uniform([4, 1, 1, 1], 0, 1);
         if (indices.Length > 0) indices.CopyTo(bottom.Data);
         return bottom;
     }
@@ -58,7 +58,7 @@ public sealed class EmbedLayerTests
     [TestMethod]
     public void BackwardAccumulatesIntoTheSelectedRows()
     {
-        Blob bottom = TestBlobs.FromValues([3], 2, 0, 2), top = new();
+        Blob bottom = LayerTesting.FromValues([3], 2, 0, 2), top = new();
         var layer = LayerTesting.Create<EmbedLayer>("type: 'Embed' embed_param { num_output: 2 input_dim: 3 }");
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         new[] { 1f, 2f, 3f, 4f, 5f, 6f }.CopyTo(top.Diff);
@@ -117,7 +117,7 @@ public sealed class EmbedLayerTests
     public void StoredWeightsOfTheWrongSizeAreAnError()
     {
         Blob bottom = Bottom(), top = new();
-        LayerParameter param = TestBlobs.Param("type: 'Embed' embed_param { num_output: 3 input_dim: 5 bias_term: false }");
+        LayerParameter param = LayerTesting.Param("type: 'Embed' embed_param { num_output: 3 input_dim: 5 bias_term: false }");
         param.Blobs.Add(new Blob(4, 3).ToProto());
         LayerTesting.Throws(() => new EmbedLayer(param).SetUp([bottom], [top]), "weight blob has shape (4 3)", "5 x 3");
     }

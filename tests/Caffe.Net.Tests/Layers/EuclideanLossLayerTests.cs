@@ -6,7 +6,7 @@ public sealed class EuclideanLossLayerTests
     private static (Blob A, Blob B) Bottoms()
     {
         Rng.SetRandomSeed(1701);
-        return (TestBlobs.Gaussian([10, 5, 1, 1]), TestBlobs.Gaussian([10, 5, 1, 1]));
+        return (LayerTesting.Gaussian([10, 5, 1, 1]), LayerTesting.Gaussian([10, 5, 1, 1]));
     }
 
     [TestMethod]
@@ -30,7 +30,7 @@ public sealed class EuclideanLossLayerTests
     [TestMethod]
     public void HandComputedForwardAndBackward()
     {
-        Blob a = TestBlobs.FromValues([2, 2], 1, 2, 3, 4), b = TestBlobs.FromValues([2, 2], 0, 2, 5, 4), top = new();
+        Blob a = LayerTesting.FromValues([2, 2], 1, 2, 3, 4), b = LayerTesting.FromValues([2, 2], 0, 2, 5, 4), top = new();
         var layer = LayerTesting.Create<EuclideanLossLayer>("type: 'EuclideanLoss'");
         LayerTesting.SetUpAndForward(layer, [a, b], [top]);
         // (1 + 4) / 2 / 2.

@@ -36,7 +36,7 @@ public sealed class ExpLayerTests
     [TestMethod]
     public void HandComputedBase2Scale3Shift1()
     {
-        Blob bottom = TestBlobs.FromValues([3], 0f, 1f, -1f), top = new();
+        Blob bottom = LayerTesting.FromValues([3], 0f, 1f, -1f), top = new();
         var layer = LayerTesting.Create<ExpLayer>(Param(2, 3, 1));
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         // 2^(1 + 3x): 2, 16, 1/4.
@@ -52,7 +52,7 @@ public sealed class ExpLayerTests
     [TestMethod]
     public void InPlaceGradientUsesOnlyTheTop()
     {
-        Blob blob = TestBlobs.FromValues([2], 0.5f, -0.25f);
+        Blob blob = LayerTesting.FromValues([2], 0.5f, -0.25f);
         var layer = LayerTesting.Create<ExpLayer>(Param(-1, 2, 0));
         LayerTesting.SetUpAndForward(layer, [blob], [blob]);
         Assert.AreEqual(MathF.Exp(1f), blob.Data[0], 1e-6f);

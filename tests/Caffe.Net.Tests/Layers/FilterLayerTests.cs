@@ -7,9 +7,9 @@ public sealed class FilterLayerTests
     private static (Blob Data, Blob Labels, Blob Selector) Bottoms()
     {
         Rng.SetRandomSeed(1890);
-        Blob data = TestBlobs.Gaussian([4, 14, 5, 7]);
-        Blob labels = TestBlobs.Gaussian([4, 1, 1, 1]);
-        Blob selector = TestBlobs.FromValues([4, 1, 1, 1], 0f, 1f, 1f, 0f);
+        Blob data = LayerTesting.Gaussian([4, 14, 5, 7]);
+        Blob labels = LayerTesting.Gaussian([4, 1, 1, 1]);
+        Blob selector = LayerTesting.FromValues([4, 1, 1, 1], 0f, 1f, 1f, 0f);
         return (data, labels, selector);
     }
 
@@ -43,7 +43,7 @@ public sealed class FilterLayerTests
     [TestMethod]
     public void BackwardZeroesFilteredOutItems()
     {
-        Blob data = TestBlobs.FromValues([3, 2], 1, 2, 3, 4, 5, 6), selector = TestBlobs.FromValues([3], 2f, 0f, -1f), top = new();
+        Blob data = LayerTesting.FromValues([3, 2], 1, 2, 3, 4, 5, 6), selector = LayerTesting.FromValues([3], 2f, 0f, -1f), top = new();
         var layer = LayerTesting.Create<FilterLayer>("type: 'Filter'");
         LayerTesting.SetUpAndForward(layer, [data, selector], [top]);
         CollectionAssert.AreEqual(new[] { 1f, 2f, 5f, 6f }, top.Data.ToArray());
@@ -56,7 +56,7 @@ public sealed class FilterLayerTests
     [TestMethod]
     public void NothingSelectedGivesEmptyTops()
     {
-        Blob data = TestBlobs.FromValues([2, 2], 1, 2, 3, 4), selector = TestBlobs.FromValues([2], 0f, 0f), top = new();
+        Blob data = LayerTesting.FromValues([2, 2], 1, 2, 3, 4), selector = LayerTesting.FromValues([2], 0f, 0f), top = new();
         var layer = LayerTesting.Create<FilterLayer>("type: 'Filter'");
         LayerTesting.SetUpAndForward(layer, [data, selector], [top]);
         CollectionAssert.AreEqual(new[] { 0, 2 }, top.Shape.ToArray());
@@ -70,9 +70,9 @@ public sealed class FilterLayerTests
         // Caffe's checker on a smaller data blob (4x3x2x2 instead of 4x14x5x7): the exhaustive check costs
         // (top count x bottom count) forward passes.
         Rng.SetRandomSeed(1890);
-        Blob data = TestBlobs.Gaussian([4, 3, 2, 2]);
-        Blob labels = TestBlobs.Gaussian([4, 1, 1, 1]);
-        Blob selector = TestBlobs.FromValues([4, 1, 1, 1], 0f, 1f, 1f, 0f);
+        Blob data = LayerTesting.Gaussian([4, 3, 2, 2]);
+        Blob labels = LayerTesting.Gaussian([4, 1, 1, 1]);
+        Blob selector = LayerTesting.FromValues([4, 1, 1, 1], 0f, 1f, 1f, 0f);
         Blob topData = new(), topLabels = new();
         var layer = LayerTesting.Create<FilterLayer>("type: 'Filter'");
         new GradientChecker(1e-2f, 1e-3f).CheckGradientExhaustive(layer, [data, labels, selector], [topData, topLabels], 0);
@@ -84,20 +84,20 @@ public sealed class FilterLayerTests
         var (data, labels, _) = Bottoms();
         Blob top = new(), top2 = new();
         LayerTesting.Throws(() => LayerTesting.Create<FilterLayer>("name: 'f' type: 'Filter'")
-            .SetUp([data, labels, TestBlobs.FromValues([4, 2], 0, 0, 0, 0, 0, 0, 0, 0)], [top, top2]),
+            .SetUp([data, labels, LayerTesting.FromValues([4, 2], 0, 0, 0, 0, 0, 0, 0, 0)], [top, top2]),
             "'f'", "singleton dimensions", "(4 2)");
         LayerTesting.Throws(() => LayerTesting.Create<FilterLayer>("type: 'Filter'")
-            .SetUp([data, TestBlobs.FromValues([3], 0, 1, 0)], [top]),
+            .SetUp([data, LayerTesting.FromValues([3], 0, 1, 0)], [top]),
             "bottom 0", "first dimension 3");
         LayerTesting.Throws(() => LayerTesting.Create<FilterLayer>("type: 'Filter'")
-            .SetUp([data, labels, TestBlobs.FromValues([4], 0, 1, 1, 0)], [top]),
+            .SetUp([data, labels, LayerTesting.FromValues([4], 0, 1, 1, 0)], [top]),
             "one top per filtered bottom", "3 bottom(s)", "1 top(s)");
     }
 
     [TestMethod]
     public void SelectorGetsNoGradient()
     {
-        Blob data = TestBlobs.FromValues([2, 2], 1, 2, 3, 4), selector = TestBlobs.FromValues([2], 1f, 0f), top = new();
+        Blob data = LayerTesting.FromValues([2, 2], 1, 2, 3, 4), selector = LayerTesting.FromValues([2], 1f, 0f), top = new();
         var layer = LayerTesting.Create<FilterLayer>("type: 'Filter'");
         LayerTesting.SetUpAndForward(layer, [data, selector], [top]);
         Assert.IsTrue(layer.AllowForceBackward(0));

@@ -10,10 +10,10 @@ public sealed class FlattenLayerTests
     public void Fill()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 6, 5]);
+        _bottom = LayerTesting.Gaussian([2, 3, 6, 5]);
     }
 
-    private static FlattenLayer Create(string prototxt = "") => new(TestBlobs.Param("name: 'flat' type: 'Flatten' " + prototxt));
+    private static FlattenLayer Create(string prototxt = "") => new(LayerTesting.Param("name: 'flat' type: 'Flatten' " + prototxt));
 
     private int[] TopShape(string prototxt)
     {
@@ -45,8 +45,8 @@ public sealed class FlattenLayerTests
         layer.Forward([_bottom], [_top]);
         for (int c = 0; c < 90; c++)
         {
-            Assert.AreEqual(_bottom.Data[_bottom.Offset(0, c / 30, c / 5 % 6, c % 5)], _top.Data[_top.Offset([0, c])]);
-            Assert.AreEqual(_bottom.Data[_bottom.Offset(1, c / 30, c / 5 % 6, c % 5)], _top.Data[_top.Offset([1, c])]);
+            Assert.AreEqual(_bottom.DataAt(0, c / 30, c / 5 % 6, c % 5), _top.Data[_top.Offset([0, c])]);
+            Assert.AreEqual(_bottom.DataAt(1, c / 30, c / 5 % 6, c % 5), _top.Data[_top.Offset([1, c])]);
         }
         Assert.IsTrue(_top.SharesDataWith(_bottom));
         Rng.FillGaussian(_top.Diff, 0, 1);
@@ -64,22 +64,18 @@ public sealed class FlattenLayerTests
     [TestMethod]
     public void EndAxisBeforeAxisIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("flatten_param { axis: 2 end_axis: 0 }"));
-        StringAssert.Contains(e.Message, "'flat'");
-        StringAssert.Contains(e.Message, "end_axis 0 (axis 0) comes before axis 2");
+        LayerTesting.Throws(() => TopShape("flatten_param { axis: 2 end_axis: 0 }"), "'flat'", "end_axis 0 (axis 0) comes before axis 2");
     }
 
     [TestMethod]
     public void AxisOutOfRangeIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("flatten_param { end_axis: 4 }"));
-        StringAssert.Contains(e.Message, "flatten_param.end_axis 4 is out of range");
+        LayerTesting.Throws(() => TopShape("flatten_param { end_axis: 4 }"), "flatten_param.end_axis 4 is out of range");
     }
 
     [TestMethod]
     public void InPlaceIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create().SetUp([_bottom], [_bottom]));
-        StringAssert.Contains(e.Message, "does not allow in-place");
+        LayerTesting.Throws(() => Create().SetUp([_bottom], [_bottom]), "does not allow in-place");
     }
 }

@@ -7,7 +7,7 @@ public sealed class HingeLossLayerTests
     private static (Blob Data, Blob Label) Bottoms()
     {
         Rng.SetRandomSeed(1701);
-        Blob data = TestBlobs.Gaussian([10, 5, 1, 1], 0, 10);
+        Blob data = LayerTesting.Gaussian([10, 5, 1, 1], 0, 10);
         Blob label = new(10, 1, 1, 1);
         for (int i = 0; i < 10; i++) label.Data[i] = Rng.Next(5);
         return (data, label);
@@ -36,7 +36,7 @@ public sealed class HingeLossLayerTests
     [TestMethod]
     public void HandComputedL1AndL2()
     {
-        Blob data = TestBlobs.FromValues([2, 2], 0.5f, -2f, 3f, 0.5f), label = TestBlobs.FromValues([2], 0, 1), top = new();
+        Blob data = LayerTesting.FromValues([2, 2], 0.5f, -2f, 3f, 0.5f), label = LayerTesting.FromValues([2], 0, 1), top = new();
         // Margins: item 0 (label 0): 1 − 0.5 = 0.5, 1 − 2 → 0; item 1 (label 1): 1 + 3 = 4, 1 − 0.5 = 0.5.
         var l1 = LayerTesting.Create<HingeLossLayer>("type: 'HingeLoss'");
         LayerTesting.SetUpAndForward(l1, [data, label], [top]);

@@ -20,7 +20,7 @@ public sealed class Im2colLayerTests
         LayerTesting.SetUpAndForward(LayerTesting.Create<Im2colLayer>("type: 'Im2col' convolution_param { kernel_size: 3 stride: 2 }"), [bottom], [top]);
         CollectionAssert.AreEqual(new[] { 2, 27, 2, 2 }, top.Shape.ToArray());
         for (int c = 0; c < 27; c++)
-            Assert.AreEqual(bottom.Data[bottom.Offset(0, c / 9, c / 3 % 3, c % 3)], top.Data[top.Offset(0, c, 0, 0)]);
+            Assert.AreEqual(bottom.DataAt(0, c / 9, c / 3 % 3, c % 3), top.DataAt(0, c, 0, 0));
     }
 
     [TestMethod]
@@ -30,7 +30,7 @@ public sealed class Im2colLayerTests
         LayerTesting.SetUpAndForward(
             LayerTesting.Create<Im2colLayer>("type: 'Im2col' convolution_param { kernel_h: 5 kernel_w: 3 stride: 2 }"), [bottom], [top]);
         for (int c = 0; c < 45; c++)
-            Assert.AreEqual(bottom.Data[bottom.Offset(0, c / 15, c / 3 % 5, c % 3)], top.Data[top.Offset(0, c, 0, 0)]);
+            Assert.AreEqual(bottom.DataAt(0, c / 15, c / 3 % 5, c % 3), top.DataAt(0, c, 0, 0));
     }
 
     [TestMethod]
@@ -48,7 +48,7 @@ public sealed class Im2colLayerTests
     [TestMethod]
     public void HandComputedPadding()
     {
-        Blob bottom = TestBlobs.FromValues([1, 1, 2, 2], 1, 2, 3, 4), top = new();
+        Blob bottom = LayerTesting.FromValues([1, 1, 2, 2], 1, 2, 3, 4), top = new();
         var layer = LayerTesting.Create<Im2colLayer>("type: 'Im2col' convolution_param { kernel_size: 2 pad: 1 stride: 2 }");
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         // Output 2x2; each pixel appears exactly once, the rest is padding.

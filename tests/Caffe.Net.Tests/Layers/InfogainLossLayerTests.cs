@@ -9,10 +9,10 @@ public sealed class InfogainLossLayerTests
     private static (Blob Data, Blob Label, Blob H) Bottoms()
     {
         Rng.SetRandomSeed(1701);
-        Blob data = TestBlobs.Uniform([4, 2, 5, 2], -0.5f, 2f);
+        Blob data = LayerTesting.Uniform([4, 2, 5, 2], -0.5f, 2f);
         Blob label = new(4, 2, 1, 2);
         for (int i = 0; i < label.Count; i++) label.Data[i] = Rng.Next(NumLabels);
-        Blob h = TestBlobs.Uniform([1, 1, 5, 5], 0.1f, 2f);
+        Blob h = LayerTesting.Uniform([1, 1, 5, 5], 0.1f, 2f);
         return (data, label, h);
     }
 
@@ -54,8 +54,8 @@ public sealed class InfogainLossLayerTests
     public void HandComputedIdentityHIsSoftmaxLoss()
     {
         // With H = I the loss is −log p[label] averaged: here two items, classes on axis 1.
-        Blob data = TestBlobs.FromValues([2, 2], 0f, 0f, 1f, 3f), label = TestBlobs.FromValues([2], 0, 1);
-        Blob h = TestBlobs.FromValues([2, 2], 1, 0, 0, 1), top = new();
+        Blob data = LayerTesting.FromValues([2, 2], 0f, 0f, 1f, 3f), label = LayerTesting.FromValues([2], 0, 1);
+        Blob h = LayerTesting.FromValues([2, 2], 1, 0, 0, 1), top = new();
         var layer = LayerTesting.Create<InfogainLossLayer>("type: 'InfogainLoss'");
         LayerTesting.SetUpAndForward(layer, [data, label, h], [top]);
         double expected = (Math.Log(2) - Math.Log(Math.Exp(3) / (Math.Exp(1) + Math.Exp(3)))) / 2;

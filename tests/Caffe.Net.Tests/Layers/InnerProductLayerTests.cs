@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>Caffe's test_inner_product_layer.cpp, plus axis cases against a naive reference and parameter errors.</summary>
 [TestClass]
@@ -11,12 +11,12 @@ public sealed class InnerProductLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Uniform([2, 3, 4, 5], 0f, 1f);
+        _bottom = LayerTesting.Uniform([2, 3, 4, 5], 0f, 1f);
         _top = new Blob();
     }
 
     private static InnerProductLayer Layer(string ipParam) =>
-        new(TestBlobs.Param($"name: 'ip' type: 'InnerProduct' inner_product_param {{ {ipParam} }}"));
+        new(LayerTesting.Param($"name: 'ip' type: 'InnerProduct' inner_product_param {{ {ipParam} }}"));
 
     // top[m, n] = Σ_k bottom[m, k] · W[n, k] (W[k, n] when transposed) + bias[n].
     private static float[] Reference(Blob bottom, int axis, Layer layer, bool transpose)
@@ -67,7 +67,7 @@ public sealed class InnerProductLayerTests
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         foreach (float v in _top.Data) Assert.IsTrue(v >= 1f, $"{v} < 1");
-        ConvolutionReference.AssertRelativeClose(Reference(_bottom, 1, layer, false), _top.Data, 1e-5f, "top");
+        BlobAssert.AreRelativelyClose(Reference(_bottom, 1, layer, false), _top.Data, 1e-5f, "top");
     }
 
     [TestMethod]
@@ -86,18 +86,18 @@ public sealed class InnerProductLayerTests
             for (int k = 0; k < 60; k++) wt.Data[k * 10 + n] = w.Data[n * 60 + k];
         transposed.Blobs[1].CopyFrom(plain.Blobs[1]);
         transposed.Forward([_bottom], [top]);
-        ConvolutionReference.AssertRelativeClose(expected, top.Data, 1e-6f, "top");
+        BlobAssert.AreRelativelyClose(expected, top.Data, 1e-6f, "top");
     }
 
     [TestMethod]
     public void ForwardWithoutBatchAxis()
     {
-        var bottom = TestBlobs.Uniform([1, 2, 3, 4], 0f, 1f);
+        var bottom = LayerTesting.Uniform([1, 2, 3, 4], 0f, 1f);
         var layer = Layer("num_output: 10 weight_filler { type: 'uniform' } bias_filler { type: 'uniform' min: 1 max: 2 }");
         layer.SetUp([bottom], [_top]);
         layer.Forward([bottom], [_top]);
         CollectionAssert.AreEqual(new[] { 1, 10 }, _top.Shape.ToArray());
-        ConvolutionReference.AssertRelativeClose(Reference(bottom, 1, layer, false), _top.Data, 1e-5f, "top");
+        BlobAssert.AreRelativelyClose(Reference(bottom, 1, layer, false), _top.Data, 1e-5f, "top");
     }
 
     [TestMethod]
@@ -112,7 +112,7 @@ public sealed class InnerProductLayerTests
                 layer.SetUp([_bottom], [_top]);
                 layer.Forward([_bottom], [_top]);
                 CollectionAssert.AreEqual(expectedShape, _top.Shape.ToArray(), $"axis {axis}");
-                ConvolutionReference.AssertRelativeClose(Reference(_bottom, _bottom.CanonicalAxisIndex(axis), layer, transpose),
+                BlobAssert.AreRelativelyClose(Reference(_bottom, _bottom.CanonicalAxisIndex(axis), layer, transpose),
                     _top.Data, 1e-5f, $"axis {axis}, transpose {transpose}");
             }
         }
@@ -125,7 +125,7 @@ public sealed class InnerProductLayerTests
         layer.SetUp([_bottom], [_top]);
         Assert.AreEqual(1, layer.Blobs.Count);
         layer.Forward([_bottom], [_top]);
-        ConvolutionReference.AssertRelativeClose(Reference(_bottom, 1, layer, false), _top.Data, 1e-5f, "top");
+        BlobAssert.AreRelativelyClose(Reference(_bottom, 1, layer, false), _top.Data, 1e-5f, "top");
     }
 
     [TestMethod]
@@ -156,7 +156,7 @@ public sealed class InnerProductLayerTests
         plain.SetUp([_bottom], [_top]);
         Rng.FillUniform(plain.Blobs[0].Data, -1f, 1f);
         plain.Forward([_bottom], [_top]);
-        Blob topDiff = TestBlobs.Uniform(_top.Shape.ToArray(), -1f, 1f);
+        Blob topDiff = LayerTesting.Uniform(_top.Shape.ToArray(), -1f, 1f);
         topDiff.Data.CopyTo(_top.Diff);
         plain.Backward([_top], [true], [_bottom]);
         float[] bottomDiff = _bottom.Diff.ToArray();
@@ -171,39 +171,28 @@ public sealed class InnerProductLayerTests
         transposed.Forward([_bottom], [top]);
         topDiff.Data.CopyTo(top.Diff);
         transposed.Backward([top], [true], [_bottom]);
-        ConvolutionReference.AssertRelativeClose(bottomDiff, _bottom.Diff, 1e-6f, "bottom diff");
+        BlobAssert.AreRelativelyClose(bottomDiff, _bottom.Diff, 1e-6f, "bottom diff");
         for (int n = 0; n < 10; n++)
             for (int k = 0; k < 60; k++)
                 Assert.AreEqual(w.Diff[n * 60 + k], wt.Diff[k * 10 + n], 1e-6f, $"weight diff ({n}, {k})");
-        ConvolutionReference.AssertRelativeClose(plain.Blobs[1].Diff, transposed.Blobs[1].Diff, 1e-6f, "bias diff");
+        BlobAssert.AreRelativelyClose(plain.Blobs[1].Diff, transposed.Blobs[1].Diff, 1e-6f, "bias diff");
     }
 
     [TestMethod]
-    public void BackwardAccumulatesParameterDiffsAndOverwritesBottomDiff()
-    {
-        var layer = Layer("num_output: 5 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }");
-        layer.SetUp([_bottom], [_top]);
-        layer.Forward([_bottom], [_top]);
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        layer.Backward([_top], [true], [_bottom]);
-        float[] weightDiff = layer.Blobs[0].Diff.ToArray(), biasDiff = layer.Blobs[1].Diff.ToArray(), bottomDiff = _bottom.Diff.ToArray();
-        layer.Backward([_top], [true], [_bottom]);
-        ConvolutionReference.AssertRelativeClose(weightDiff.Select(v => 2 * v).ToArray(), layer.Blobs[0].Diff, 1e-6f, "weight diff");
-        ConvolutionReference.AssertRelativeClose(biasDiff.Select(v => 2 * v).ToArray(), layer.Blobs[1].Diff, 1e-6f, "bias diff");
-        CollectionAssert.AreEqual(bottomDiff, _bottom.Diff.ToArray());
-    }
+    public void BackwardAccumulatesParameterDiffsAndOverwritesBottomDiff() =>
+        LayerTesting.CheckBackwardAccumulatesParamDiffs(
+            Layer("num_output: 5 weight_filler { type: 'gaussian' } bias_filler { type: 'gaussian' }"), _bottom, _top, 1e-6f);
 
     [TestMethod]
     public void ReshapeKeepsKAndFollowsTheBatch()
     {
         var layer = Layer("num_output: 4 weight_filler { type: 'gaussian' }");
         layer.SetUp([_bottom], [_top]);
-        var bigger = TestBlobs.Gaussian([5, 3, 4, 5]);
+        var bigger = LayerTesting.Gaussian([5, 3, 4, 5]);
         layer.Forward([bigger], [_top]);
         CollectionAssert.AreEqual(new[] { 5, 4 }, _top.Shape.ToArray());
-        ConvolutionReference.AssertRelativeClose(Reference(bigger, 1, layer, false), _top.Data, 1e-5f, "top");
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.Forward([new Blob(2, 3, 4, 6)], [_top]));
-        StringAssert.Contains(e.Message, "set up for K = 60");
+        BlobAssert.AreRelativelyClose(Reference(bigger, 1, layer, false), _top.Data, 1e-5f, "top");
+        var e = LayerTesting.Throws(() => layer.Forward([new Blob(2, 3, 4, 6)], [_top]), "set up for K = 60");
         Assert.AreEqual("ip", e.LayerName);
     }
 
@@ -234,7 +223,7 @@ public sealed class InnerProductLayerTests
     [TestMethod]
     public void CreatedByTheRegistry()
     {
-        Layer layer = LayerRegistry.CreateLayer(TestBlobs.Param("name: 'fc' type: 'InnerProduct' inner_product_param { num_output: 2 }"));
+        Layer layer = LayerRegistry.CreateLayer(LayerTesting.Param("name: 'fc' type: 'InnerProduct' inner_product_param { num_output: 2 }"));
         Assert.IsInstanceOfType<InnerProductLayer>(layer);
         Assert.AreEqual("InnerProduct", layer.Type);
     }

@@ -11,7 +11,7 @@ public sealed class LRNLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 7, 3, 3]);
+        _bottom = LayerTesting.Gaussian([2, 7, 3, 3]);
         _top = new Blob();
     }
 
@@ -107,7 +107,7 @@ public sealed class LRNLayerTests
 
     private void CheckForward(string prototxt, Blob bottom, float tolerance = Epsilon)
     {
-        LayerParameter param = TestBlobs.Param(prototxt);
+        LayerParameter param = LayerTesting.Param(prototxt);
         var top = new Blob();
         var layer = new LRNLayer(param);
         layer.SetUp([bottom], [top]);
@@ -118,7 +118,7 @@ public sealed class LRNLayerTests
 
     private static void CheckBackward(string prototxt, Blob bottom)
     {
-        LayerParameter param = TestBlobs.Param(prototxt);
+        LayerParameter param = LayerTesting.Param(prototxt);
         var top = new Blob();
         var layer = new LRNLayer(param);
         layer.SetUp([bottom], [top]);
@@ -143,7 +143,7 @@ public sealed class LRNLayerTests
     [TestMethod]
     public void SetUpAcrossChannels()
     {
-        var layer = new LRNLayer(TestBlobs.Param("type: 'LRN'"));
+        var layer = new LRNLayer(LayerTesting.Param("type: 'LRN'"));
         layer.SetUp([_bottom], [_top]);
         CollectionAssert.AreEqual(new[] { 2, 7, 3, 3 }, _top.Shape.ToArray());
     }
@@ -162,9 +162,9 @@ public sealed class LRNLayerTests
     public void HandComputedAcrossChannels()
     {
         // One pixel, three channels, local_size 3, α = 3, β = 1, k = 1: s_c = 1 + Σ window x².
-        var bottom = TestBlobs.FromValues([1, 3, 1, 1], 1f, 2f, 3f);
+        var bottom = LayerTesting.FromValues([1, 3, 1, 1], 1f, 2f, 3f);
         var top = new Blob();
-        var layer = new LRNLayer(TestBlobs.Param("lrn_param { local_size: 3 alpha: 3 beta: 1 }"));
+        var layer = new LRNLayer(LayerTesting.Param("lrn_param { local_size: 3 alpha: 3 beta: 1 }"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         float[] expected = [1f / 6, 2f / 15, 3f / 14];
@@ -176,9 +176,9 @@ public sealed class LRNLayerTests
     {
         // A 2x2 plane, local_size 3: every window covers the whole plane but is divided by 9 (Caffe's AVE
         // pooling counts the padding). α = 9, β = 1: y = x / (1 + Σ x²) = x / 31.
-        var bottom = TestBlobs.FromValues([1, 1, 2, 2], 1f, 2f, 3f, 4f);
+        var bottom = LayerTesting.FromValues([1, 1, 2, 2], 1f, 2f, 3f, 4f);
         var top = new Blob();
-        var layer = new LRNLayer(TestBlobs.Param("lrn_param { norm_region: WITHIN_CHANNEL local_size: 3 alpha: 9 beta: 1 k: 5 }"));
+        var layer = new LRNLayer(LayerTesting.Param("lrn_param { norm_region: WITHIN_CHANNEL local_size: 3 alpha: 9 beta: 1 k: 5 }"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         for (int i = 0; i < 4; i++) Assert.AreEqual((i + 1) / 31f, top.Data[i], 1e-7f);
@@ -191,21 +191,21 @@ public sealed class LRNLayerTests
     [TestMethod]
     public void GradientAcrossChannels()
     {
-        var layer = new LRNLayer(TestBlobs.Param("type: 'LRN'"));
+        var layer = new LRNLayer(LayerTesting.Param("type: 'LRN'"));
         new GradientChecker(1e-2f, 1e-2f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void GradientAcrossChannelsLargeRegion()
     {
-        var layer = new LRNLayer(TestBlobs.Param("lrn_param { local_size: 15 }"));
+        var layer = new LRNLayer(LayerTesting.Param("lrn_param { local_size: 15 }"));
         new GradientChecker(1e-2f, 1e-2f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void SetUpWithinChannel()
     {
-        var layer = new LRNLayer(TestBlobs.Param("lrn_param { norm_region: WITHIN_CHANNEL local_size: 3 }"));
+        var layer = new LRNLayer(LayerTesting.Param("lrn_param { norm_region: WITHIN_CHANNEL local_size: 3 }"));
         layer.SetUp([_bottom], [_top]);
         CollectionAssert.AreEqual(new[] { 2, 7, 3, 3 }, _top.Shape.ToArray());
     }
@@ -225,7 +225,7 @@ public sealed class LRNLayerTests
     [TestMethod]
     public void GradientWithinChannel()
     {
-        var layer = new LRNLayer(TestBlobs.Param("lrn_param { norm_region: WITHIN_CHANNEL local_size: 3 }"));
+        var layer = new LRNLayer(LayerTesting.Param("lrn_param { norm_region: WITHIN_CHANNEL local_size: 3 }"));
         new GradientChecker(1e-2f, 1e-2f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
 
@@ -233,7 +233,7 @@ public sealed class LRNLayerTests
     public void LargeBlobsSplitOverThreadsMatchReference()
     {
         // Several pixel blocks and planes per image, enough work to run in parallel.
-        Blob bottom = TestBlobs.Gaussian([2, 16, 48, 48]);
+        Blob bottom = LayerTesting.Gaussian([2, 16, 48, 48]);
         CheckForward("lrn_param { local_size: 5 alpha: 0.0001 beta: 0.75 }", bottom, 1e-6f);
         CheckBackward("lrn_param { local_size: 5 alpha: 0.5 beta: 0.75 }", bottom);
         CheckForward("lrn_param { norm_region: WITHIN_CHANNEL local_size: 5 alpha: 0.5 }", bottom, 1e-6f);
@@ -243,9 +243,9 @@ public sealed class LRNLayerTests
     [TestMethod]
     public void ReshapeFollowsTheBottom()
     {
-        var layer = new LRNLayer(TestBlobs.Param("type: 'LRN'"));
+        var layer = new LRNLayer(LayerTesting.Param("type: 'LRN'"));
         layer.SetUp([_bottom], [_top]);
-        Blob other = TestBlobs.Gaussian([1, 3, 5, 2]);
+        Blob other = LayerTesting.Gaussian([1, 3, 5, 2]);
         layer.Forward([other], [_top]);
         CollectionAssert.AreEqual(new[] { 1, 3, 5, 2 }, _top.Shape.ToArray());
         double[] expected = ReferenceForward(other, new LRNParameter());
@@ -257,29 +257,25 @@ public sealed class LRNLayerTests
     [DataRow(0u)]
     public void EvenLocalSizeIsRejected(uint size)
     {
-        var layer = new LRNLayer(TestBlobs.Param($"name: 'norm1' lrn_param {{ local_size: {size} }}"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("local_size", e.Message);
-        Assert.Contains("norm1", e.Message);
+        var layer = new LRNLayer(LayerTesting.Param($"name: 'norm1' lrn_param {{ local_size: {size} }}"));
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "local_size", "norm1");
     }
 
     [TestMethod]
     public void NonFourAxisBottomIsRejected()
     {
-        var layer = new LRNLayer(TestBlobs.Param("name: 'norm1' type: 'LRN'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 7, 9)], [_top]));
-        Assert.Contains("4 axes", e.Message);
+        var layer = new LRNLayer(LayerTesting.Param("name: 'norm1' type: 'LRN'"));
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 7, 9)], [_top]), "4 axes");
     }
 
     [TestMethod]
     public void InPlaceIsRejected()
     {
-        var layer = new LRNLayer(TestBlobs.Param("name: 'norm1' type: 'LRN'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_bottom]));
-        Assert.Contains("in-place", e.Message);
+        var layer = new LRNLayer(LayerTesting.Param("name: 'norm1' type: 'LRN'"));
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_bottom]), "in-place");
     }
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<LRNLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'LRN'")));
+        Assert.IsInstanceOfType<LRNLayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'LRN'")));
 }

@@ -1,37 +1,22 @@
 namespace Caffe.Tests.Layers;
 
-/// <summary>Caffe's test_lstm_layer.cpp (LSTM cases), plus the unrolled structure, hand-computed values and expose_hidden.</summary>
+/// <summary>Caffe's test_lstm_layer.cpp (LSTM cases; the shared ones in <see cref="RecurrentLayerTests{TLayer}"/>), plus the unrolled structure, hand-computed values and Reset.</summary>
 [TestClass]
-public sealed class LSTMLayerTests
+public sealed class LSTMLayerTests : RecurrentLayerTests<LSTMLayer>
 {
-    private const int NumOutput = RecurrentTesting.NumOutput;
-    private RecurrentTesting _t = null!;
+    protected override string Type => "LSTM";
 
-    [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _t = new RecurrentTesting("LSTM");
-    }
-
-    [TestMethod]
-    public void SetUpShapesTheTop()
-    {
-        Layer layer = _t.NewLayer();
-        Assert.IsInstanceOfType<LSTMLayer>(layer);
-        layer.SetUp(_t.Bottoms, [_t.Top]);
-        CollectionAssert.AreEqual(new[] { 1, 3, NumOutput }, _t.Top.Shape.ToArray());
-    }
+    protected override int NumHiddenStates => 2;
 
     [TestMethod]
     public void ParametersAreTheUnrolledNetsOwnBlobsInBvlcOrder()
     {
-        var layer = (LSTMLayer)_t.NewLayer();
-        layer.SetUp(_t.Bottoms, [_t.Top]);
+        var layer = (LSTMLayer)NewLayer();
+        layer.SetUp(Bottoms, [Top]);
         AssertParams(layer, ("W_xc", [4 * NumOutput, 6]), ("b_c", [4 * NumOutput]), ("W_hc", [4 * NumOutput, NumOutput]));
 
-        var withStatic = (LSTMLayer)_t.NewLayer();
-        withStatic.SetUp(_t.BottomsWithStatic, [_t.Top]);
+        var withStatic = (LSTMLayer)NewLayer();
+        withStatic.SetUp(BottomsWithStatic, [Top]);
         AssertParams(withStatic, ("W_xc", [4 * NumOutput, 6]), ("b_c", [4 * NumOutput]),
                      ("W_xc_static", [4 * NumOutput, 24]), ("W_hc", [4 * NumOutput, NumOutput]));
     }
@@ -39,9 +24,9 @@ public sealed class LSTMLayerTests
     [TestMethod]
     public void UnrolledNetMirrorsBvlc()
     {
-        _t.ReshapeBlobs(2, 3);
-        var layer = (LSTMLayer)_t.NewLayer();
-        layer.SetUp(_t.Bottoms, [_t.Top]);
+        ReshapeBlobs(2, 3);
+        var layer = (LSTMLayer)NewLayer();
+        layer.SetUp(Bottoms, [Top]);
         Net net = layer.UnrolledNet;
         string[] expectedLayers =
         [
@@ -64,16 +49,13 @@ public sealed class LSTMLayerTests
     }
 
     [TestMethod]
-    public void ForwardStepByStepEqualsTheWholeSequence() => _t.CheckForwardStepByStep();
-
-    [TestMethod]
     public void ForwardMatchesHandComputedCell()
     {
         // T = 2, one stream, one input feature, one cell; distinct weights per gate expose the i, f, o, g order.
-        var x = TestBlobs.FromValues([2, 1, 1], 0.5f, -1.5f);
-        var cont = TestBlobs.FromValues([2, 1], 0, 1);
+        var x = LayerTesting.FromValues([2, 1, 1], 0.5f, -1.5f);
+        var cont = LayerTesting.FromValues([2, 1], 0, 1);
         var top = new Blob();
-        var layer = new LSTMLayer(TestBlobs.Param("name: 'l' type: 'LSTM' recurrent_param { num_output: 1 }"));
+        var layer = new LSTMLayer(LayerTesting.Param("name: 'l' type: 'LSTM' recurrent_param { num_output: 1 }"));
         layer.SetUp([x, cont], [top]);
         float[] wx = [0.3f, -0.2f, 0.8f, 0.5f], b = [0.1f, 0.4f, -0.3f, 0.2f], wh = [-0.6f, 0.7f, 0.25f, 0.9f];
         wx.CopyTo(layer.Blobs[0].Data);
@@ -93,89 +75,19 @@ public sealed class LSTMLayerTests
     }
 
     [TestMethod]
-    public void Gradient()
-    {
-        var checker = new GradientChecker(1e-2f, 1e-3f);
-        checker.CheckGradientExhaustive(_t.NewLayer(), _t.Bottoms, [_t.Top], 0);
-    }
-
-    [TestMethod]
-    public void GradientNonZeroCont()
-    {
-        _t.SetContAfterThirdEntry();
-        var checker = new GradientChecker(1e-2f, 1e-3f);
-        checker.CheckGradientExhaustive(_t.NewLayer(), _t.Bottoms, [_t.Top], 0);
-    }
-
-    [TestMethod]
-    public void GradientNonZeroContBufferSize2()
-    {
-        _t.ReshapeBlobs(2, 2);
-        Rng.FillUniform(_t.Bottom.Data, 0, 1);
-        _t.SetContAfterThirdEntry();
-        var checker = new GradientChecker(1e-2f, 1e-3f);
-        checker.CheckGradientExhaustive(_t.NewLayer(), _t.Bottoms, [_t.Top], 0);
-    }
-
-    [TestMethod]
-    public void GradientNonZeroContBufferSize2WithStaticInput()
-    {
-        _t.ReshapeBlobs(2, 2);
-        Rng.FillUniform(_t.Bottom.Data, 0, 1);
-        Rng.FillUniform(_t.Static.Data, 0, 1);
-        _t.SetContAfterThirdEntry();
-        var checker = new GradientChecker(1e-2f, 1e-3f);
-        Layer layer = _t.NewLayer();
-        checker.CheckGradientExhaustive(layer, _t.BottomsWithStatic, [_t.Top], 0);
-        checker.CheckGradientExhaustive(layer, _t.BottomsWithStatic, [_t.Top], 2);
-    }
-
-    [TestMethod]
-    public void ExposedHiddenStateCarriesTheSequence() => _t.CheckExposedHiddenStateCarriesTheSequence(numHidden: 2);
-
-    [TestMethod]
-    public void ChangingTheNumberOfTimestepsUnrollsAgain() => _t.CheckChangingTheNumberOfTimesteps();
-
-    [TestMethod]
-    public void ChangingTheNumberOfStreamsReshapes() => _t.CheckChangingTheNumberOfStreams();
-
-    [TestMethod]
     public void ResetForgetsTheHiddenState()
     {
-        _t.ReshapeBlobs(1, 3);
-        _t.Cont.Data.Fill(1);
-        var layer = (LSTMLayer)_t.NewLayer();
-        layer.SetUp(_t.Bottoms, [_t.Top]);
-        layer.Forward(_t.Bottoms, [_t.Top]);
-        float[] first = _t.Top.Data.ToArray();
-        layer.Forward(_t.Bottoms, [_t.Top]);
-        CollectionAssert.AreNotEqual(first, _t.Top.Data.ToArray(), "the state of the first forward carries over");
+        ReshapeBlobs(1, 3);
+        Cont.Data.Fill(1);
+        var layer = (LSTMLayer)NewLayer();
+        layer.SetUp(Bottoms, [Top]);
+        layer.Forward(Bottoms, [Top]);
+        float[] first = Top.Data.ToArray();
+        layer.Forward(Bottoms, [Top]);
+        CollectionAssert.AreNotEqual(first, Top.Data.ToArray(), "the state of the first forward carries over");
         layer.Reset();
-        layer.Forward(_t.Bottoms, [_t.Top]);
-        CollectionAssert.AreEqual(first, _t.Top.Data.ToArray());
-    }
-
-    [TestMethod]
-    public void BadInputsAreRejected() => _t.CheckBadInputsAreRejected();
-
-    internal static void AssertParams(RecurrentLayer layer, params (string Name, int[] Shape)[] expected)
-    {
-        Net net = layer.UnrolledNet;
-        Assert.AreEqual(expected.Length, layer.Blobs.Count);
-        int k = 0;
-        for (int i = 0; i < net.AllParams.Count; i++)
-        {
-            if (net.ParamOwners[i] != -1)
-            {
-                Assert.IsTrue(net.AllParams[i].SharesDataWith(net.AllParams[net.ParamOwners[i]]));
-                continue;
-            }
-            Assert.AreSame(net.AllParams[i], layer.Blobs[k]);
-            Assert.AreEqual(expected[k].Name, net.ParamDisplayNames[i]);
-            CollectionAssert.AreEqual(expected[k].Shape, layer.Blobs[k].Shape.ToArray(), expected[k].Name);
-            k++;
-        }
-        Assert.AreEqual(expected.Length, k);
+        layer.Forward(Bottoms, [Top]);
+        CollectionAssert.AreEqual(first, Top.Data.ToArray());
     }
 
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));

@@ -17,14 +17,14 @@ public sealed class LSTMUnitLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _cPrev = TestBlobs.Uniform([1, NumInstances, NumOutput], -1, 1);
-        _x = TestBlobs.Uniform([1, NumInstances, 4 * NumOutput], -1, 1);
+        _cPrev = LayerTesting.Uniform([1, NumInstances, NumOutput], -1, 1);
+        _x = LayerTesting.Uniform([1, NumInstances, 4 * NumOutput], -1, 1);
         _cont = new Blob(1, NumInstances);
         _c = new Blob();
         _h = new Blob();
     }
 
-    private static LSTMUnitLayer NewLayer() => new(TestBlobs.Param("name: 'unit' type: 'LSTMUnit'"));
+    private static LSTMUnitLayer NewLayer() => new(LayerTesting.Param("name: 'unit' type: 'LSTMUnit'"));
 
     [TestMethod]
     public void SetUpShapesBothTopsLikeThePreviousCell()
@@ -137,7 +137,7 @@ public sealed class LSTMUnitLayerTests
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<LSTMUnitLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'LSTMUnit'")));
+        Assert.IsInstanceOfType<LSTMUnitLayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'LSTMUnit'")));
 
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 }

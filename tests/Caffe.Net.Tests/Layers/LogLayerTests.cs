@@ -36,7 +36,7 @@ public sealed class LogLayerTests
     [TestMethod]
     public void HandComputedBase2Scale3Shift1()
     {
-        Blob bottom = TestBlobs.FromValues([2], 1f, 5f), top = new();
+        Blob bottom = LayerTesting.FromValues([2], 1f, 5f), top = new();
         var layer = LayerTesting.Create<LogLayer>(Param(2, 3, 1));
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         // log2(1 + 3x): log2 4 = 2, log2 16 = 4.

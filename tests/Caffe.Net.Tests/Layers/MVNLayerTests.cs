@@ -50,7 +50,7 @@ public sealed class MVNLayerTests
     public void EpsIsAddedToTheStandardDeviation()
     {
         // Values 1 and 3: mean 2, standard deviation 1; with eps 1 the output is (x − 2) / (1 + 1).
-        Blob bottom = TestBlobs.FromValues([1, 1, 1, 2], 1f, 3f), top = new();
+        Blob bottom = LayerTesting.FromValues([1, 1, 1, 2], 1f, 3f), top = new();
         LayerTesting.SetUpAndForward(LayerTesting.Create<MVNLayer>("type: 'MVN' mvn_param { eps: 1 }"), [bottom], [top]);
         CollectionAssert.AreEqual(new[] { -0.5f, 0.5f }, top.Data.ToArray());
     }
@@ -58,7 +58,7 @@ public sealed class MVNLayerTests
     [TestMethod]
     public void TopIsFourDimensional()
     {
-        Blob bottom = TestBlobs.FromValues([2, 3], 1, 2, 3, 4, 5, 6), top = new();
+        Blob bottom = LayerTesting.FromValues([2, 3], 1, 2, 3, 4, 5, 6), top = new();
         LayerTesting.SetUpAndForward(LayerTesting.Create<MVNLayer>("type: 'MVN' mvn_param { across_channels: true }"), [bottom], [top]);
         CollectionAssert.AreEqual(new[] { 2, 3, 1, 1 }, top.Shape.ToArray());
         float std = MathF.Sqrt(2f / 3f);
@@ -67,22 +67,8 @@ public sealed class MVNLayerTests
     }
 
     [TestMethod]
-    public void InPlaceBackwardMatchesOutOfPlace()
-    {
-        Blob bottom = Bottom(), top = new();
-        var separate = LayerTesting.Create<MVNLayer>("type: 'MVN'");
-        LayerTesting.SetUpAndForward(separate, [bottom], [top]);
-        Blob inPlace = new();
-        inPlace.CopyFrom(bottom, reshape: true);
-        var layer = LayerTesting.Create<MVNLayer>("type: 'MVN'");
-        LayerTesting.SetUpAndForward(layer, [inPlace], [inPlace]);
-        CollectionAssert.AreEqual(top.Data.ToArray(), inPlace.Data.ToArray());
-        Rng.FillGaussian(top.Diff, 0, 1);
-        top.Diff.CopyTo(inPlace.Diff);
-        separate.Backward([top], [true], [bottom]);
-        layer.Backward([inPlace], [true], [inPlace]);
-        CollectionAssert.AreEqual(bottom.Diff.ToArray(), inPlace.Diff.ToArray());
-    }
+    public void InPlaceBackwardMatchesOutOfPlace() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => LayerTesting.Create<MVNLayer>("type: 'MVN'"), Bottom());
 
     [TestMethod]
     [DataRow("", 1e-2f)]

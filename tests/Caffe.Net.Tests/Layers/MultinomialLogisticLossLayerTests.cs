@@ -28,7 +28,7 @@ public sealed class MultinomialLogisticLossLayerTests
     [TestMethod]
     public void ZeroProbabilityIsClampedToTheLogThreshold()
     {
-        Blob prob = TestBlobs.FromValues([2, 2], 0f, 1f, 0.25f, 0.75f), label = TestBlobs.FromValues([2], 0, 1), top = new();
+        Blob prob = LayerTesting.FromValues([2, 2], 0f, 1f, 0.25f, 0.75f), label = LayerTesting.FromValues([2], 0, 1), top = new();
         var layer = LayerTesting.Create<MultinomialLogisticLossLayer>("type: 'MultinomialLogisticLoss'");
         LayerTesting.SetUpAndForward(layer, [prob, label], [top]);
         Assert.AreEqual((-MathF.Log(1e-20f) - MathF.Log(0.75f)) / 2, top.Data[0], 1e-5f);

@@ -4,15 +4,10 @@ namespace Caffe.Tests.Layers;
 public sealed class PReLULayerTests
 {
     private Blob _bottom = null!;
-    private Blob _top = null!;
+    private readonly Blob _top = new();
 
     [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
-        _top = new Blob();
-    }
+    public void SetUp() => _bottom = LayerTesting.SeededGaussian();
 
     private void CheckForward(PReLULayer layer)
     {
@@ -30,7 +25,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void SlopesDefaultToQuarterPerChannel()
     {
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([_bottom], [_top]);
         Assert.HasCount(1, layer.Blobs);
         CollectionAssert.AreEqual(new[] { 3 }, layer.Blobs[0].Shape.ToArray());
@@ -41,7 +36,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void ChannelSharedSlopeHasNoAxes()
     {
-        var layer = new PReLULayer(TestBlobs.Param("prelu_param { channel_shared: true }"));
+        var layer = new PReLULayer(LayerTesting.Param("prelu_param { channel_shared: true }"));
         layer.SetUp([_bottom], [_top]);
         Assert.AreEqual(0, layer.Blobs[0].NumAxes);
         Assert.AreEqual(1, layer.Blobs[0].Count);
@@ -51,7 +46,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void FillerIsUsed()
     {
-        var layer = new PReLULayer(TestBlobs.Param("prelu_param { filler { type: 'constant' value: -0.5 } }"));
+        var layer = new PReLULayer(LayerTesting.Param("prelu_param { filler { type: 'constant' value: -0.5 } }"));
         layer.SetUp([_bottom], [_top]);
         Assert.IsTrue(layer.Blobs[0].Data.ToArray().All(v => v == -0.5f));
     }
@@ -59,7 +54,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void Forward()
     {
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([_bottom], [_top]);
         Rng.FillGaussian(layer.Blobs[0].Data, 0, 1);
         CheckForward(layer);
@@ -68,7 +63,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void ForwardChannelShared()
     {
-        var layer = new PReLULayer(TestBlobs.Param("prelu_param { channel_shared: true }"));
+        var layer = new PReLULayer(LayerTesting.Param("prelu_param { channel_shared: true }"));
         layer.SetUp([_bottom], [_top]);
         CheckForward(layer);
     }
@@ -77,9 +72,9 @@ public sealed class PReLULayerTests
     public void HandComputedBackward()
     {
         // Two channels of two values: slopes 0.5 and -1.
-        var bottom = TestBlobs.FromValues([1, 2, 2], 1f, -2f, -3f, 4f);
+        var bottom = LayerTesting.FromValues([1, 2, 2], 1f, -2f, -3f, 4f);
         var top = new Blob();
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([bottom], [top]);
         new[] { 0.5f, -1f }.CopyTo(layer.Blobs[0].Data);
         layer.Forward([bottom], [top]);
@@ -97,7 +92,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void Gradient()
     {
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([_bottom], [_top]);
         Rng.FillGaussian(layer.Blobs[0].Data, 0, 1);
         new GradientChecker(1e-2f, 1e-3f, 1701, 0f, 0.01f).CheckGradientExhaustive(layer, [_bottom], [_top]);
@@ -106,7 +101,7 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void GradientChannelShared()
     {
-        var layer = new PReLULayer(TestBlobs.Param("prelu_param { channel_shared: true }"));
+        var layer = new PReLULayer(LayerTesting.Param("prelu_param { channel_shared: true }"));
         layer.SetUp([_bottom], [_top]);
         new GradientChecker(1e-2f, 1e-3f, 1701, 0f, 0.01f).CheckGradientExhaustive(layer, [_bottom], [_top]);
     }
@@ -114,8 +109,8 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void ConsistentWithLeakyReLU()
     {
-        var prelu = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
-        var relu = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.25 }"));
+        var prelu = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
+        var relu = new ReLULayer(LayerTesting.Param("relu_param { negative_slope: 0.25 }"));
         var bottom2 = new Blob();
         bottom2.CopyFrom(_bottom, reshape: true);
         var top2 = new Blob();
@@ -132,35 +127,16 @@ public sealed class PReLULayerTests
     }
 
     [TestMethod]
-    public void InPlaceMatchesSeparateTop()
-    {
-        var separate = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
-        var inPlace = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
-        separate.SetUp([_bottom], [_top]);
-        var blob = new Blob();
-        blob.CopyFrom(_bottom, reshape: true);
-        inPlace.SetUp([blob], [blob]);
-        Rng.FillGaussian(separate.Blobs[0].Data, 0, 1);
-        inPlace.Blobs[0].CopyFrom(separate.Blobs[0]);
-
-        separate.Forward([_bottom], [_top]);
-        inPlace.Forward([blob], [blob]);
-        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
-
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        _top.Diff.CopyTo(blob.Diff);
-        separate.Backward([_top], [true], [_bottom]);
-        inPlace.Backward([blob], [true], [blob]);
-        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
-        CollectionAssert.AreEqual(separate.Blobs[0].Diff.ToArray(), inPlace.Blobs[0].Diff.ToArray());
-    }
+    public void InPlaceMatchesSeparateTop() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(
+            () => new PReLULayer(LayerTesting.Param("type: 'PReLU' prelu_param { filler { type: 'gaussian' } }")), _bottom);
 
     [TestMethod]
     public void TwoAxisBottomHasOneValuePerChannel()
     {
-        var bottom = TestBlobs.FromValues([2, 3], -1f, -2f, 3f, -4f, 5f, -6f);
+        var bottom = LayerTesting.FromValues([2, 3], -1f, -2f, 3f, -4f, 5f, -6f);
         var top = new Blob();
-        var layer = new PReLULayer(TestBlobs.Param("type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("type: 'PReLU'"));
         layer.SetUp([bottom], [top]);
         new[] { 0.1f, 0.2f, 0.3f }.CopyTo(layer.Blobs[0].Data);
         layer.Forward([bottom], [top]);
@@ -170,23 +146,21 @@ public sealed class PReLULayerTests
     [TestMethod]
     public void OneAxisBottomIsRejected()
     {
-        var layer = new PReLULayer(TestBlobs.Param("name: 'prelu' type: 'PReLU'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(5)], [_top]));
-        Assert.Contains("2 axes", e.Message);
+        var layer = new PReLULayer(LayerTesting.Param("name: 'prelu' type: 'PReLU'"));
+        LayerTesting.Throws(() => layer.SetUp([new Blob(5)], [_top]), "2 axes");
     }
 
     [TestMethod]
     public void LoadedSlopesOfWrongSizeAreRejected()
     {
-        var layer = new PReLULayer(TestBlobs.Param("name: 'prelu' type: 'PReLU' blobs { shape { dim: 2 } data: 0.1 data: 0.2 }"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top]));
-        Assert.Contains("3 channels", e.Message);
+        var layer = new PReLULayer(LayerTesting.Param("name: 'prelu' type: 'PReLU' blobs { shape { dim: 2 } data: 0.1 data: 0.2 }"));
+        LayerTesting.Throws(() => layer.SetUp([_bottom], [_top]), "3 channels");
     }
 
     [TestMethod]
     public void ChannelChangeAfterSetUpIsRejected()
     {
-        var layer = new PReLULayer(TestBlobs.Param("name: 'prelu' type: 'PReLU'"));
+        var layer = new PReLULayer(LayerTesting.Param("name: 'prelu' type: 'PReLU'"));
         layer.SetUp([_bottom], [_top]);
         var wider = new Blob(2, 4, 1, 1);
         Assert.ThrowsExactly<LayerException>(() => layer.Forward([wider], [_top]));
@@ -194,5 +168,5 @@ public sealed class PReLULayerTests
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<PReLULayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'PReLU'")));
+        Assert.IsInstanceOfType<PReLULayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'PReLU'")));
 }

@@ -27,8 +27,8 @@ public sealed class ParameterLayerTests
     public void StoredValuesAreKept()
     {
         Blob top = new();
-        LayerParameter param = TestBlobs.Param("type: 'Parameter' parameter_param { shape { dim: 3 } }");
-        param.Blobs.Add(TestBlobs.FromValues([3], 1f, 2f, 3f).ToProto());
+        LayerParameter param = LayerTesting.Param("type: 'Parameter' parameter_param { shape { dim: 3 } }");
+        param.Blobs.Add(LayerTesting.FromValues([3], 1f, 2f, 3f).ToProto());
         var layer = new ParameterLayer(param);
         LayerTesting.SetUpAndForward(layer, [], [top]);
         CollectionAssert.AreEqual(new[] { 1f, 2f, 3f }, top.Data.ToArray());
@@ -44,7 +44,7 @@ public sealed class ParameterLayerTests
     [TestMethod]
     public void StoredBlobOfAnotherShapeIsAnError()
     {
-        LayerParameter param = TestBlobs.Param("type: 'Parameter' parameter_param { shape { dim: 3 } }");
+        LayerParameter param = LayerTesting.Param("type: 'Parameter' parameter_param { shape { dim: 3 } }");
         param.Blobs.Add(new Blob(4).ToProto());
         LayerTesting.Throws(() => new ParameterLayer(param).SetUp([], [new Blob()]), "shape (4)", "shape is (3)");
     }

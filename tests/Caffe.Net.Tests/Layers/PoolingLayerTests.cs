@@ -1,4 +1,4 @@
-namespace Caffe.Tests;
+namespace Caffe.Tests.Layers;
 
 /// <summary>Caffe's test_pooling_layer.cpp (CPU cases), plus Caffe's output-size rule, large inputs and errors.</summary>
 [TestClass]
@@ -23,13 +23,13 @@ public sealed class PoolingLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 6, 5]);
+        _bottom = LayerTesting.Gaussian([2, 3, 6, 5]);
         _top = new Blob();
         _topMask = new Blob();
     }
 
     private static PoolingLayer Layer(string poolParam) =>
-        new(TestBlobs.Param($"name: 'pool' type: 'Pooling' pooling_param {{ {poolParam} }}"));
+        new(LayerTesting.Param($"name: 'pool' type: 'Pooling' pooling_param {{ {poolParam} }}"));
 
     // A num x channels blob with every plane equal to `plane`.
     private static Blob Planes(int num, int channels, int height, int width, float[] plane)
@@ -133,7 +133,7 @@ public sealed class PoolingLayerTests
     [TestMethod]
     public void ForwardMaxPadded()
     {
-        Blob bottom = TestBlobs.FromValues([1, 1, 3, 3], 1, 2, 4, 2, 3, 2, 4, 2, 1);
+        Blob bottom = LayerTesting.FromValues([1, 1, 3, 3], 1, 2, 4, 2, 3, 2, 4, 2, 1);
         var layer = Layer("kernel_size: 3 stride: 2 pad: 2 pool: MAX");
         layer.SetUp([bottom], [_top]);
         CollectionAssert.AreEqual(new[] { 1, 1, 3, 3 }, _top.Shape.ToArray());
@@ -226,7 +226,7 @@ public sealed class PoolingLayerTests
     public void LargeInputsMatchANaiveReference()
     {
         // Big enough to run planes in parallel.
-        var bottom = TestBlobs.Gaussian([4, 16, 23, 21]);
+        var bottom = LayerTesting.Gaussian([4, 16, 23, 21]);
         foreach (string method in new[] { "MAX", "AVE" })
         {
             var layer = Layer($"kernel_h: 3 kernel_w: 4 stride_h: 2 stride_w: 3 pad_h: 1 pad_w: 2 pool: {method}");
@@ -474,10 +474,10 @@ public sealed class PoolingLayerTests
     private static (PoolingLayer Layer, Blob Bottom, Blob Top) Stochastic(Phase phase)
     {
         Rng.SetRandomSeed(1701);
-        LayerParameter param = TestBlobs.Param("name: 'pool' type: 'Pooling' pooling_param { kernel_size: 3 stride: 2 pool: STOCHASTIC }");
+        LayerParameter param = LayerTesting.Param("name: 'pool' type: 'Pooling' pooling_param { kernel_size: 3 stride: 2 pool: STOCHASTIC }");
         param.Phase = phase;
         var layer = new PoolingLayer(param);
-        Blob bottom = TestBlobs.Uniform([2, 3, 6, 5], 0.1f, 1f), top = new();
+        Blob bottom = LayerTesting.Uniform([2, 3, 6, 5], 0.1f, 1f), top = new();
         layer.SetUp([bottom], [top]);
         return (layer, bottom, top);
     }
@@ -516,10 +516,10 @@ public sealed class PoolingLayerTests
     public void StochasticTrainSamplesInProportionToTheValues()
     {
         // One window [1, 3]: the second element must come out about 3/4 of the time.
-        LayerParameter param = TestBlobs.Param("type: 'Pooling' pooling_param { kernel_h: 1 kernel_w: 2 stride: 2 pool: STOCHASTIC }");
+        LayerParameter param = LayerTesting.Param("type: 'Pooling' pooling_param { kernel_h: 1 kernel_w: 2 stride: 2 pool: STOCHASTIC }");
         param.Phase = Phase.Train;
         var layer = new PoolingLayer(param);
-        Blob bottom = TestBlobs.FromValues([1, 1, 1, 2], 1f, 3f), top = new();
+        Blob bottom = LayerTesting.FromValues([1, 1, 1, 2], 1f, 3f), top = new();
         layer.SetUp([bottom], [top]);
         Rng.SetRandomSeed(7);
         int threes = 0;
@@ -576,8 +576,8 @@ public sealed class PoolingLayerTests
     [TestMethod]
     public void StochasticRejectsPadding()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Layer("kernel_size: 3 stride: 2 pad: 1 pool: STOCHASTIC").SetUp([_bottom], [_top]));
-        StringAssert.Contains(e.Message, "padding is implemented only for average and max pooling");
+        LayerTesting.Throws(() => Layer("kernel_size: 3 stride: 2 pad: 1 pool: STOCHASTIC").SetUp([_bottom], [_top]),
+            "padding is implemented only for average and max pooling");
     }
 
     [TestMethod]
@@ -586,7 +586,7 @@ public sealed class PoolingLayerTests
         var layer = Layer("kernel_size: 3 stride: 2 pool: MAX");
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
-        var bigger = TestBlobs.Gaussian([3, 2, 9, 9]);
+        var bigger = LayerTesting.Gaussian([3, 2, 9, 9]);
         layer.Forward([bigger], [_top]);
         CollectionAssert.AreEqual(new[] { 3, 2, 4, 4 }, _top.Shape.ToArray());
         float firstWindow = float.MinValue;
@@ -629,7 +629,7 @@ public sealed class PoolingLayerTests
     [TestMethod]
     public void CreatedByTheRegistry()
     {
-        Layer layer = LayerRegistry.CreateLayer(TestBlobs.Param("name: 'p' type: 'Pooling' pooling_param { kernel_size: 2 }"));
+        Layer layer = LayerRegistry.CreateLayer(LayerTesting.Param("name: 'p' type: 'Pooling' pooling_param { kernel_size: 2 }"));
         Assert.IsInstanceOfType<PoolingLayer>(layer);
         Assert.AreEqual("Pooling", layer.Type);
     }

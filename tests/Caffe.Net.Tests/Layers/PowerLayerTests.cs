@@ -59,7 +59,7 @@ public sealed class PowerLayerTests
     [TestMethod]
     public void HandComputedValues()
     {
-        Blob bottom = TestBlobs.FromValues([3], 1f, 2f, 3f), top = new();
+        Blob bottom = LayerTesting.FromValues([3], 1f, 2f, 3f), top = new();
         var layer = LayerTesting.Create<PowerLayer>(Param(3, 2, -1));
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         // (2x − 1)^3: 1, 27, 125.

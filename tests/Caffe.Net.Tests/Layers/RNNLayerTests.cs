@@ -1,49 +1,34 @@
 namespace Caffe.Tests.Layers;
 
-/// <summary>Caffe's test_rnn_layer.cpp, plus the unrolled structure, hand-computed values and expose_hidden.</summary>
+/// <summary>Caffe's test_rnn_layer.cpp (the shared cases in <see cref="RecurrentLayerTests{TLayer}"/>), plus the unrolled structure and hand-computed values.</summary>
 [TestClass]
-public sealed class RNNLayerTests
+public sealed class RNNLayerTests : RecurrentLayerTests<RNNLayer>
 {
-    private const int NumOutput = RecurrentTesting.NumOutput;
-    private RecurrentTesting _t = null!;
+    protected override string Type => "RNN";
 
-    [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _t = new RecurrentTesting("RNN");
-    }
-
-    [TestMethod]
-    public void SetUpShapesTheTop()
-    {
-        Layer layer = _t.NewLayer();
-        Assert.IsInstanceOfType<RNNLayer>(layer);
-        layer.SetUp(_t.Bottoms, [_t.Top]);
-        CollectionAssert.AreEqual(new[] { 1, 3, NumOutput }, _t.Top.Shape.ToArray());
-    }
+    protected override int NumHiddenStates => 1;
 
     [TestMethod]
     public void ParametersAreTheUnrolledNetsOwnBlobsInBvlcOrder()
     {
-        var layer = (RNNLayer)_t.NewLayer();
-        layer.SetUp(_t.Bottoms, [_t.Top]);
-        LSTMLayerTests.AssertParams(layer, ("W_xh", [NumOutput, 6]), ("b_h", [NumOutput]), ("W_hh", [NumOutput, NumOutput]),
-                                    ("W_ho", [NumOutput, NumOutput]), ("b_o", [NumOutput]));
+        var layer = (RNNLayer)NewLayer();
+        layer.SetUp(Bottoms, [Top]);
+        AssertParams(layer, ("W_xh", [NumOutput, 6]), ("b_h", [NumOutput]), ("W_hh", [NumOutput, NumOutput]),
+                     ("W_ho", [NumOutput, NumOutput]), ("b_o", [NumOutput]));
 
-        var withStatic = (RNNLayer)_t.NewLayer();
-        withStatic.SetUp(_t.BottomsWithStatic, [_t.Top]);
-        LSTMLayerTests.AssertParams(withStatic, ("W_xh", [NumOutput, 6]), ("b_h", [NumOutput]),
-                                    ("W_xh_static", [NumOutput, 24]), ("W_hh", [NumOutput, NumOutput]),
-                                    ("W_ho", [NumOutput, NumOutput]), ("b_o", [NumOutput]));
+        var withStatic = (RNNLayer)NewLayer();
+        withStatic.SetUp(BottomsWithStatic, [Top]);
+        AssertParams(withStatic, ("W_xh", [NumOutput, 6]), ("b_h", [NumOutput]),
+                     ("W_xh_static", [NumOutput, 24]), ("W_hh", [NumOutput, NumOutput]),
+                     ("W_ho", [NumOutput, NumOutput]), ("b_o", [NumOutput]));
     }
 
     [TestMethod]
     public void UnrolledNetMirrorsBvlc()
     {
-        _t.ReshapeBlobs(2, 3);
-        var layer = (RNNLayer)_t.NewLayer();
-        layer.SetUp(_t.BottomsWithStatic, [_t.Top]);
+        ReshapeBlobs(2, 3);
+        var layer = (RNNLayer)NewLayer();
+        layer.SetUp(BottomsWithStatic, [Top]);
         Net net = layer.UnrolledNet;
         string[] expectedLayers =
         [
@@ -61,16 +46,13 @@ public sealed class RNNLayerTests
     }
 
     [TestMethod]
-    public void ForwardStepByStepEqualsTheWholeSequence() => _t.CheckForwardStepByStep();
-
-    [TestMethod]
     public void ForwardMatchesHandComputedValues()
     {
         // T = 3, one stream, one input feature, one unit; the sequence restarts at t = 2.
-        var x = TestBlobs.FromValues([3, 1, 1], 0.5f, -1.5f, 2f);
-        var cont = TestBlobs.FromValues([3, 1], 0, 1, 0);
+        var x = LayerTesting.FromValues([3, 1, 1], 0.5f, -1.5f, 2f);
+        var cont = LayerTesting.FromValues([3, 1], 0, 1, 0);
         var top = new Blob();
-        var layer = new RNNLayer(TestBlobs.Param(
+        var layer = new RNNLayer(LayerTesting.Param(
             "name: 'r' type: 'RNN' recurrent_param { num_output: 1 " +
             "weight_filler { type: 'constant' value: 0.5 } bias_filler { type: 'constant' value: 0.1 } }"));
         layer.SetUp([x, cont], [top]);
@@ -86,54 +68,4 @@ public sealed class RNNLayerTests
             Assert.AreEqual(o, top.Data[t], 1e-6, $"o at t = {t}");
         }
     }
-
-    [TestMethod]
-    public void Gradient()
-    {
-        var checker = new GradientChecker(1e-2f, 1e-3f);
-        checker.CheckGradientExhaustive(_t.NewLayer(), _t.Bottoms, [_t.Top], 0);
-    }
-
-    [TestMethod]
-    public void GradientNonZeroCont()
-    {
-        _t.SetContAfterThirdEntry();
-        var checker = new GradientChecker(1e-2f, 1e-3f);
-        checker.CheckGradientExhaustive(_t.NewLayer(), _t.Bottoms, [_t.Top], 0);
-    }
-
-    [TestMethod]
-    public void GradientNonZeroContBufferSize2()
-    {
-        _t.ReshapeBlobs(2, 2);
-        Rng.FillUniform(_t.Bottom.Data, 0, 1);
-        _t.SetContAfterThirdEntry();
-        var checker = new GradientChecker(1e-2f, 1e-3f);
-        checker.CheckGradientExhaustive(_t.NewLayer(), _t.Bottoms, [_t.Top], 0);
-    }
-
-    [TestMethod]
-    public void GradientNonZeroContBufferSize2WithStaticInput()
-    {
-        _t.ReshapeBlobs(2, 2);
-        Rng.FillUniform(_t.Bottom.Data, 0, 1);
-        Rng.FillUniform(_t.Static.Data, 0, 1);
-        _t.SetContAfterThirdEntry();
-        var checker = new GradientChecker(1e-2f, 1e-3f);
-        Layer layer = _t.NewLayer();
-        checker.CheckGradientExhaustive(layer, _t.BottomsWithStatic, [_t.Top], 0);
-        checker.CheckGradientExhaustive(layer, _t.BottomsWithStatic, [_t.Top], 2);
-    }
-
-    [TestMethod]
-    public void ExposedHiddenStateCarriesTheSequence() => _t.CheckExposedHiddenStateCarriesTheSequence(numHidden: 1);
-
-    [TestMethod]
-    public void ChangingTheNumberOfTimestepsUnrollsAgain() => _t.CheckChangingTheNumberOfTimesteps();
-
-    [TestMethod]
-    public void ChangingTheNumberOfStreamsReshapes() => _t.CheckChangingTheNumberOfStreams();
-
-    [TestMethod]
-    public void BadInputsAreRejected() => _t.CheckBadInputsAreRejected();
 }

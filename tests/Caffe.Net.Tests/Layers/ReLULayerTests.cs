@@ -4,20 +4,15 @@ namespace Caffe.Tests.Layers;
 public sealed class ReLULayerTests
 {
     private Blob _bottom = null!;
-    private Blob _top = null!;
+    private readonly Blob _top = new();
 
     [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
-        _top = new Blob();
-    }
+    public void SetUp() => _bottom = LayerTesting.SeededGaussian();
 
     [TestMethod]
     public void ForwardKeepsPositivesAndZeroesNegatives()
     {
-        var layer = new ReLULayer(TestBlobs.Param("type: 'ReLU'"));
+        var layer = new ReLULayer(LayerTesting.Param("type: 'ReLU'"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         CollectionAssert.AreEqual(_bottom.Shape.ToArray(), _top.Shape.ToArray());
@@ -32,7 +27,7 @@ public sealed class ReLULayerTests
     [TestMethod]
     public void ForwardWithNegativeSlope()
     {
-        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.01 }"));
+        var layer = new ReLULayer(LayerTesting.Param("relu_param { negative_slope: 0.01 }"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         for (int i = 0; i < _bottom.Count; i++)
@@ -45,9 +40,9 @@ public sealed class ReLULayerTests
     [TestMethod]
     public void HandComputedForwardAndBackward()
     {
-        var bottom = TestBlobs.FromValues([1, 5], -2f, -0.5f, 0f, 1.5f, 3f);
+        var bottom = LayerTesting.FromValues([1, 5], -2f, -0.5f, 0f, 1.5f, 3f);
         var top = new Blob();
-        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.1 }"));
+        var layer = new ReLULayer(LayerTesting.Param("relu_param { negative_slope: 0.1 }"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         CollectionAssert.AreEqual(new[] { -0.2f, -0.05f, 0f, 1.5f, 3f }, top.Data.ToArray());
@@ -60,7 +55,7 @@ public sealed class ReLULayerTests
     [TestMethod]
     public void BackwardSkipsBottomWithoutPropagateDown()
     {
-        var layer = new ReLULayer(TestBlobs.Param("type: 'ReLU'"));
+        var layer = new ReLULayer(LayerTesting.Param("type: 'ReLU'"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         _top.Diff.Fill(1);
@@ -70,33 +65,16 @@ public sealed class ReLULayerTests
     }
 
     [TestMethod]
-    public void InPlaceMatchesSeparateTop()
-    {
-        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.01 }"));
-        layer.SetUp([_bottom], [_top]);
-        layer.Forward([_bottom], [_top]);
-        Rng.SetRandomSeed(3);
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        layer.Backward([_top], [true], [_bottom]);
-
-        var blob = new Blob(_bottom.Shape);
-        blob.CopyFrom(_bottom);
-        var inPlace = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.01 }"));
-        inPlace.SetUp([blob], [blob]);
-        inPlace.Forward([blob], [blob]);
-        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
-        _top.Diff.CopyTo(blob.Diff);
-        inPlace.Backward([blob], [true], [blob]);
-        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
-    }
+    public void InPlaceMatchesSeparateTop() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => new ReLULayer(LayerTesting.Param("relu_param { negative_slope: 0.01 }")), _bottom);
 
     [TestMethod]
     public void LargeBlobUsesTheSameFormula()
     {
         // Large enough to be split over threads.
-        Blob bottom = TestBlobs.Gaussian([4, 16, 32, 32]);
+        Blob bottom = LayerTesting.Gaussian([4, 16, 32, 32]);
         var top = new Blob();
-        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.2 }"));
+        var layer = new ReLULayer(LayerTesting.Param("relu_param { negative_slope: 0.2 }"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         Rng.FillGaussian(top.Diff, 0, 1);
@@ -112,21 +90,21 @@ public sealed class ReLULayerTests
     [TestMethod]
     public void Gradient()
     {
-        var layer = new ReLULayer(TestBlobs.Param("type: 'ReLU'"));
+        var layer = new ReLULayer(LayerTesting.Param("type: 'ReLU'"));
         new GradientChecker(1e-2f, 1e-3f, 1701, 0f, 0.01f).CheckGradientEltwise(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void GradientWithNegativeSlope()
     {
-        var layer = new ReLULayer(TestBlobs.Param("relu_param { negative_slope: 0.01 }"));
+        var layer = new ReLULayer(LayerTesting.Param("relu_param { negative_slope: 0.01 }"));
         new GradientChecker(1e-2f, 1e-3f, 1701, 0f, 0.01f).CheckGradientEltwise(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void RegistryCreatesIt()
     {
-        Layer layer = LayerRegistry.CreateLayer(TestBlobs.Param("name: 'relu1' type: 'ReLU'"));
+        Layer layer = LayerRegistry.CreateLayer(LayerTesting.Param("name: 'relu1' type: 'ReLU'"));
         Assert.IsInstanceOfType<ReLULayer>(layer);
         Assert.AreEqual("ReLU", layer.Type);
     }
@@ -134,8 +112,7 @@ public sealed class ReLULayerTests
     [TestMethod]
     public void WrongBlobCountsAreRejected()
     {
-        var layer = new ReLULayer(TestBlobs.Param("name: 'relu' type: 'ReLU'"));
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom, new Blob(2)], [_top]));
-        Assert.Contains("bottom", e.Message);
+        var layer = new ReLULayer(LayerTesting.Param("name: 'relu' type: 'ReLU'"));
+        LayerTesting.Throws(() => layer.SetUp([_bottom, new Blob(2)], [_top]), "bottom");
     }
 }

@@ -14,7 +14,7 @@ public sealed class ReductionLayerTests
     private static Blob Bottom()
     {
         Rng.SetRandomSeed(1701);
-        return TestBlobs.Uniform([2, 3, 4, 5], 0, 1);
+        return LayerTesting.Uniform([2, 3, 4, 5], 0, 1);
     }
 
     [TestMethod]
@@ -63,7 +63,7 @@ public sealed class ReductionLayerTests
     [TestMethod]
     public void HandComputedWithNegativeValues()
     {
-        Blob bottom = TestBlobs.FromValues([2, 2], -1f, 2f, 3f, -4f), top = new();
+        Blob bottom = LayerTesting.FromValues([2, 2], -1f, 2f, 3f, -4f), top = new();
         var asum = LayerTesting.Create<ReductionLayer>("type: 'Reduction' reduction_param { operation: ASUM axis: 1 coeff: 0.5 }");
         LayerTesting.SetUpAndForward(asum, [bottom], [top]);
         CollectionAssert.AreEqual(new[] { 1.5f, 3.5f }, top.Data.ToArray());

@@ -10,11 +10,11 @@ public sealed class ReshapeLayerTests
     public void Fill()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 6, 5]);
+        _bottom = LayerTesting.Gaussian([2, 3, 6, 5]);
     }
 
     private static ReshapeLayer Create(string reshapeParam) =>
-        new(TestBlobs.Param("name: 'view' type: 'Reshape' reshape_param { " + reshapeParam + " }"));
+        new(LayerTesting.Param("name: 'view' type: 'Reshape' reshape_param { " + reshapeParam + " }"));
 
     private int[] TopShape(string reshapeParam)
     {
@@ -34,7 +34,7 @@ public sealed class ReshapeLayerTests
         layer.Forward([_bottom], [_top]);
         for (int c = 0; c < 90; c++)
             for (int n = 0; n < 2; n++)
-                Assert.AreEqual(_bottom.Data[_bottom.Offset(n, c / 30, c / 5 % 6, c % 5)], _top.Data[_top.Offset(n, c)]);
+                Assert.AreEqual(_bottom.DataAt(n, c / 30, c / 5 % 6, c % 5), _top.DataAt(n, c));
     }
 
     [TestMethod]
@@ -100,8 +100,8 @@ public sealed class ReshapeLayerTests
         Assert.IsTrue(_top.SharesDataWith(_bottom) && _top.SharesDiffWith(_bottom));
         // A fixed shape cannot follow a bottom that changed its count.
         ReshapeLayer fixedShape = Create("shape { dim: 6 dim: 2 dim: 3 dim: 5 }");
-        var e = Assert.ThrowsExactly<LayerException>(() => fixedShape.SetUp([_bottom], [new Blob()]));
-        StringAssert.Contains(e.Message, "has 180 elements, but the bottom (shape 4 3 6 5 (360)) has 360");
+        LayerTesting.Throws(() => fixedShape.SetUp([_bottom], [new Blob()]),
+            "has 180 elements, but the bottom (shape 4 3 6 5 (360)) has 360");
     }
 
     [TestMethod]
@@ -113,58 +113,46 @@ public sealed class ReshapeLayerTests
     [TestMethod]
     public void TwoInferredDimensionsIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("shape { dim: -1 dim: 3 dim: -1 }"));
-        StringAssert.Contains(e.Message, "'view'");
-        StringAssert.Contains(e.Message, "shape (-1 3 -1) has more than one -1");
+        LayerTesting.Throws(() => TopShape("shape { dim: -1 dim: 3 dim: -1 }"), "'view'", "shape (-1 3 -1) has more than one -1");
     }
 
     [TestMethod]
     public void CountMismatchIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("shape { dim: 2 dim: 3 dim: 7 }"));
-        StringAssert.Contains(e.Message, "the new shape (2 3 7) has 42 elements, but the bottom (shape 2 3 6 5 (180)) has 180");
+        LayerTesting.Throws(() => TopShape("shape { dim: 2 dim: 3 dim: 7 }"),
+            "the new shape (2 3 7) has 42 elements, but the bottom (shape 2 3 6 5 (180)) has 180");
     }
 
     [TestMethod]
     public void InferredDimensionMustDivideTheCount()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("shape { dim: 7 dim: -1 }"));
-        StringAssert.Contains(e.Message, "bottom count 180");
-        StringAssert.Contains(e.Message, "product 7");
+        LayerTesting.Throws(() => TopShape("shape { dim: 7 dim: -1 }"), "bottom count 180", "product 7");
     }
 
     [TestMethod]
     public void CopiedDimensionBeyondTheBottomAxesIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("axis: 2 shape { dim: 0 dim: 0 dim: 0 }"));
-        StringAssert.Contains(e.Message, "has a 0 at position 2");
-        StringAssert.Contains(e.Message, "no axis 4 to copy");
+        LayerTesting.Throws(() => TopShape("axis: 2 shape { dim: 0 dim: 0 dim: 0 }"), "has a 0 at position 2", "no axis 4 to copy");
     }
 
     [TestMethod]
     public void NegativeDimensionOtherThanMinusOneIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("shape { dim: -2 dim: 90 }"));
-        StringAssert.Contains(e.Message, "dimension -2 at position 0");
+        LayerTesting.Throws(() => TopShape("shape { dim: -2 dim: 90 }"), "dimension -2 at position 0");
     }
 
     [TestMethod]
     public void AxisAndNumAxesOutOfRangeAreErrors()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => TopShape("axis: 5 shape { dim: 1 }"));
-        StringAssert.Contains(e.Message, "reshape_param.axis 5 is out of range");
-        e = Assert.ThrowsExactly<LayerException>(() => TopShape("axis: -6 shape { dim: 1 }"));
-        StringAssert.Contains(e.Message, "reshape_param.axis -6 is out of range");
-        e = Assert.ThrowsExactly<LayerException>(() => TopShape("num_axes: -2 shape { dim: 1 }"));
-        StringAssert.Contains(e.Message, "num_axes must be >= 0, or -1");
-        e = Assert.ThrowsExactly<LayerException>(() => TopShape("axis: 2 num_axes: 3 shape { dim: 1 }"));
-        StringAssert.Contains(e.Message, "reaches past the 4 axes");
+        LayerTesting.Throws(() => TopShape("axis: 5 shape { dim: 1 }"), "reshape_param.axis 5 is out of range");
+        LayerTesting.Throws(() => TopShape("axis: -6 shape { dim: 1 }"), "reshape_param.axis -6 is out of range");
+        LayerTesting.Throws(() => TopShape("num_axes: -2 shape { dim: 1 }"), "num_axes must be >= 0, or -1");
+        LayerTesting.Throws(() => TopShape("axis: 2 num_axes: 3 shape { dim: 1 }"), "reaches past the 4 axes");
     }
 
     [TestMethod]
     public void InPlaceIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("shape { dim: -1 }").SetUp([_bottom], [_bottom]));
-        StringAssert.Contains(e.Message, "does not allow in-place");
+        LayerTesting.Throws(() => Create("shape { dim: -1 }").SetUp([_bottom], [_bottom]), "does not allow in-place");
     }
 }

@@ -11,7 +11,7 @@ public sealed class SPPLayerTests
     public void SetUp()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 9, 8]);
+        _bottom = LayerTesting.Gaussian([2, 3, 9, 8]);
         _top = new Blob();
     }
 
@@ -67,7 +67,7 @@ public sealed class SPPLayerTests
     [TestMethod]
     public void MaxPyramidMatchesHandComputedBins()
     {
-        var bottom = TestBlobs.FromValues([1, 2, 4, 4],
+        var bottom = LayerTesting.FromValues([1, 2, 4, 4],
             1, 2, 3, 4,
             5, 6, 7, 8,
             9, 10, 11, 12,
@@ -86,7 +86,7 @@ public sealed class SPPLayerTests
     public void AveragePyramidPadsOddInputs()
     {
         // 3 x 3 into 2 x 2 bins: kernel 2, stride 2, pad 1; Caffe's average divides by the padded window size.
-        var bottom = TestBlobs.FromValues([1, 1, 3, 3], 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        var bottom = LayerTesting.FromValues([1, 1, 3, 3], 1, 2, 3, 4, 5, 6, 7, 8, 9);
         LayerTesting.SetUpAndForward(NewLayer("pyramid_height: 2 pool: AVE"), [bottom], [_top]);
         float[] expected = [45f / 9, 1f / 4, (2f + 3) / 4, (4f + 7) / 4, (5f + 6 + 8 + 9) / 4];
         Assert.AreEqual(expected.Length, _top.Count);
@@ -97,7 +97,7 @@ public sealed class SPPLayerTests
     public void StochasticPyramidAtTestIsTheWeightedAverageOfEachBin()
     {
         // STOCHASTIC pooling runs on the CPU (BVLC has it on the GPU only); at TEST each bin is Σv² / Σv.
-        var bottom = TestBlobs.FromValues([1, 1, 4, 4], [.. Enumerable.Range(1, 16).Select(v => (float)v)]);
+        var bottom = LayerTesting.FromValues([1, 1, 4, 4], [.. Enumerable.Range(1, 16).Select(v => (float)v)]);
         SPPLayer layer = LayerTesting.Create<SPPLayer>(
             "name: 'spp' type: 'SPP' phase: TEST spp_param { pyramid_height: 2 pool: STOCHASTIC }");
         LayerTesting.SetUpAndForward(layer, [bottom], [_top]);
@@ -132,7 +132,7 @@ public sealed class SPPLayerTests
     {
         SPPLayer layer = NewLayer("pyramid_height: 3");
         LayerTesting.SetUpAndForward(layer, [_bottom], [_top]);
-        var bigger = TestBlobs.Gaussian([2, 3, 13, 11]);
+        var bigger = LayerTesting.Gaussian([2, 3, 13, 11]);
         layer.Forward([bigger], [_top]);
         CollectionAssert.AreEqual(new[] { 2, 63 }, _top.Shape.ToArray());
         // Level 0 is the global maximum of each channel.

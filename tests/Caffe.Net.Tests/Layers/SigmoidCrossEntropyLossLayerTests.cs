@@ -7,7 +7,7 @@ public sealed class SigmoidCrossEntropyLossLayerTests
     private static (Blob Data, Blob Targets) Bottoms()
     {
         Rng.SetRandomSeed(1701);
-        return (TestBlobs.Gaussian([10, 5, 1, 1]), TestBlobs.Uniform([10, 5, 1, 1], 0, 1));
+        return (LayerTesting.Gaussian([10, 5, 1, 1]), LayerTesting.Uniform([10, 5, 1, 1], 0, 1));
     }
 
     [TestMethod]
@@ -29,7 +29,7 @@ public sealed class SigmoidCrossEntropyLossLayerTests
     [TestMethod]
     public void StableForLargeInputs()
     {
-        Blob data = TestBlobs.FromValues([1, 2], 100f, -100f), targets = TestBlobs.FromValues([1, 2], 0f, 0f), top = new();
+        Blob data = LayerTesting.FromValues([1, 2], 100f, -100f), targets = LayerTesting.FromValues([1, 2], 0f, 0f), top = new();
         var layer = LayerTesting.Create<SigmoidCrossEntropyLossLayer>("type: 'SigmoidCrossEntropyLoss'");
         LayerTesting.SetUpAndForward(layer, [data, targets], [top]);
         // −log(1 − σ(100)) = 100 (up to e^-100); −log(1 − σ(−100)) ≈ 0.

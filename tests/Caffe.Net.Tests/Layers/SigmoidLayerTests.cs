@@ -4,20 +4,15 @@ namespace Caffe.Tests.Layers;
 public sealed class SigmoidLayerTests
 {
     private Blob _bottom = null!;
-    private Blob _top = null!;
+    private readonly Blob _top = new();
 
     [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
-        _top = new Blob();
-    }
+    public void SetUp() => _bottom = LayerTesting.SeededGaussian();
 
     [TestMethod]
     public void ForwardIsTheLogistic()
     {
-        var layer = new SigmoidLayer(TestBlobs.Param("type: 'Sigmoid'"));
+        var layer = new SigmoidLayer(LayerTesting.Param("type: 'Sigmoid'"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         for (int i = 0; i < _bottom.Count; i++)
@@ -32,9 +27,9 @@ public sealed class SigmoidLayerTests
     public void ForwardIsAccurateForLargeInputs()
     {
         // The tanh form in double keeps the tiny tail values a float exp formula would lose.
-        var bottom = TestBlobs.FromValues([4], -20f, -100f, 20f, 0f);
+        var bottom = LayerTesting.FromValues([4], -20f, -100f, 20f, 0f);
         var top = new Blob();
-        var layer = new SigmoidLayer(TestBlobs.Param("type: 'Sigmoid'"));
+        var layer = new SigmoidLayer(LayerTesting.Param("type: 'Sigmoid'"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         Assert.AreEqual(2.0611536e-9, top.Data[0], 1e-6 * 2.0611536e-9);
@@ -46,9 +41,9 @@ public sealed class SigmoidLayerTests
     [TestMethod]
     public void BackwardUsesTheTopData()
     {
-        var bottom = TestBlobs.FromValues([3], 0f, 2f, -1f);
+        var bottom = LayerTesting.FromValues([3], 0f, 2f, -1f);
         var top = new Blob();
-        var layer = new SigmoidLayer(TestBlobs.Param("type: 'Sigmoid'"));
+        var layer = new SigmoidLayer(LayerTesting.Param("type: 'Sigmoid'"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         new[] { 1f, 2f, -3f }.CopyTo(top.Diff);
@@ -62,38 +57,24 @@ public sealed class SigmoidLayerTests
     }
 
     [TestMethod]
-    public void InPlaceMatchesSeparateTop()
-    {
-        var layer = new SigmoidLayer(TestBlobs.Param("type: 'Sigmoid'"));
-        layer.SetUp([_bottom], [_top]);
-        layer.Forward([_bottom], [_top]);
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        layer.Backward([_top], [true], [_bottom]);
-
-        var blob = new Blob(_bottom.Shape);
-        blob.CopyFrom(_bottom);
-        layer.Forward([blob], [blob]);
-        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
-        _top.Diff.CopyTo(blob.Diff);
-        layer.Backward([blob], [true], [blob]);
-        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
-    }
+    public void InPlaceMatchesSeparateTop() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => new SigmoidLayer(LayerTesting.Param("type: 'Sigmoid'")), _bottom);
 
     [TestMethod]
     public void Gradient()
     {
-        var layer = new SigmoidLayer(TestBlobs.Param("type: 'Sigmoid'"));
+        var layer = new SigmoidLayer(LayerTesting.Param("type: 'Sigmoid'"));
         new GradientChecker(1e-2f, 1e-3f, 1701, 0f, 0.01f).CheckGradientEltwise(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<SigmoidLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'Sigmoid'")));
+        Assert.IsInstanceOfType<SigmoidLayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'Sigmoid'")));
 
     [TestMethod]
     public void WrongTopCountIsRejected()
     {
-        var layer = new SigmoidLayer(TestBlobs.Param("name: 's' type: 'Sigmoid'"));
+        var layer = new SigmoidLayer(LayerTesting.Param("name: 's' type: 'Sigmoid'"));
         Assert.ThrowsExactly<LayerException>(() => layer.SetUp([_bottom], [_top, new Blob()]));
     }
 }

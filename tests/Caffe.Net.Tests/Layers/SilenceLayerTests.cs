@@ -3,14 +3,14 @@ namespace Caffe.Tests.Layers;
 [TestClass]
 public sealed class SilenceLayerTests
 {
-    private static SilenceLayer Create() => new(TestBlobs.Param("name: 'quiet' type: 'Silence'"));
+    private static SilenceLayer Create() => new(LayerTesting.Param("name: 'quiet' type: 'Silence'"));
 
     [TestMethod]
     public void ForwardLeavesTheBottomsAloneAndBackwardZeroesTheRequestedDiffs()
     {
         Rng.SetRandomSeed(1701);
-        Blob a = TestBlobs.Gaussian([2, 3]);
-        Blob b = TestBlobs.Gaussian([4]);
+        Blob a = LayerTesting.Gaussian([2, 3]);
+        Blob b = LayerTesting.Gaussian([4]);
         float[] aData = a.Data.ToArray();
         a.Diff.Fill(5);
         b.Diff.Fill(6);
@@ -37,15 +37,12 @@ public sealed class SilenceLayerTests
     [TestMethod]
     public void TopsAreAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create().SetUp([new Blob(2)], [new Blob()]));
-        StringAssert.Contains(e.Message, "'quiet'");
-        StringAssert.Contains(e.Message, "produces 0 top blob(s)");
+        LayerTesting.Throws(() => Create().SetUp([new Blob(2)], [new Blob()]), "'quiet'", "produces 0 top blob(s)");
     }
 
     [TestMethod]
     public void NoBottomIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create().SetUp([], []));
-        StringAssert.Contains(e.Message, "at least 1 bottom");
+        LayerTesting.Throws(() => Create().SetUp([], []), "at least 1 bottom");
     }
 }

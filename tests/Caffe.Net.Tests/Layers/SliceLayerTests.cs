@@ -12,14 +12,12 @@ public sealed class SliceLayerTests
     public void Fill()
     {
         Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([6, 12, 2, 3]);
+        _bottom = LayerTesting.Gaussian([6, 12, 2, 3]);
     }
 
-    private void ReduceBottomBlobSize() => _bottom = TestBlobs.Gaussian([4, 5, 2, 2]);
+    private void ReduceBottomBlobSize() => _bottom = LayerTesting.Gaussian([4, 5, 2, 2]);
 
-    private static SliceLayer Create(string prototxt = "") => new(TestBlobs.Param("name: 'cut' type: 'Slice' " + prototxt));
-
-    private static float At(Blob blob, int n, int c, int h, int w) => blob.Data[blob.Offset(n, c, h, w)];
+    private static SliceLayer Create(string prototxt = "") => new(LayerTesting.Param("name: 'cut' type: 'Slice' " + prototxt));
 
     [TestMethod]
     public void SetUpNum()
@@ -69,8 +67,8 @@ public sealed class SliceLayerTests
                 for (int h = 0; h < 2; h++)
                     for (int w = 0; w < 3; w++)
                     {
-                        Assert.AreEqual(At(_bottom, n, c, h, w), At(_top0, n, c, h, w));
-                        Assert.AreEqual(At(_bottom, n + 3, c, h, w), At(_top1, n, c, h, w));
+                        Assert.AreEqual(_bottom.DataAt(n, c, h, w), _top0.DataAt(n, c, h, w));
+                        Assert.AreEqual(_bottom.DataAt(n + 3, c, h, w), _top1.DataAt(n, c, h, w));
                     }
     }
 
@@ -87,9 +85,9 @@ public sealed class SliceLayerTests
             for (int h = 0; h < 2; h++)
                 for (int w = 0; w < 3; w++)
                 {
-                    for (int c = 0; c < 2; c++) Assert.AreEqual(At(_bottom, n, c, h, w), At(_top0, n, c, h, w));
-                    for (int c = 0; c < 6; c++) Assert.AreEqual(At(_bottom, n, c + 2, h, w), At(_top1, n, c, h, w));
-                    for (int c = 0; c < 4; c++) Assert.AreEqual(At(_bottom, n, c + 8, h, w), At(_top2, n, c, h, w));
+                    for (int c = 0; c < 2; c++) Assert.AreEqual(_bottom.DataAt(n, c, h, w), _top0.DataAt(n, c, h, w));
+                    for (int c = 0; c < 6; c++) Assert.AreEqual(_bottom.DataAt(n, c + 2, h, w), _top1.DataAt(n, c, h, w));
+                    for (int c = 0; c < 4; c++) Assert.AreEqual(_bottom.DataAt(n, c + 8, h, w), _top2.DataAt(n, c, h, w));
                 }
     }
 
@@ -141,57 +139,53 @@ public sealed class SliceLayerTests
     [TestMethod]
     public void AxisAndSliceDimTogetherIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("slice_param { axis: 1 slice_dim: 1 }").SetUp([_bottom], [_top0, _top1]));
-        StringAssert.Contains(e.Message, "'cut'");
-        StringAssert.Contains(e.Message, "not both");
+        LayerTesting.Throws(() => Create("slice_param { axis: 1 slice_dim: 1 }").SetUp([_bottom], [_top0, _top1]), "'cut'", "not both");
     }
 
     [TestMethod]
     public void SlicePointCountMustMatchTheTops()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("slice_param { slice_point: 3 slice_point: 6 }").SetUp([_bottom], [_top0, _top1]));
-        StringAssert.Contains(e.Message, "2 slice_point(s) make 3 parts, but the layer has 2 top(s)");
+        LayerTesting.Throws(() => Create("slice_param { slice_point: 3 slice_point: 6 }").SetUp([_bottom], [_top0, _top1]),
+            "2 slice_point(s) make 3 parts, but the layer has 2 top(s)");
     }
 
     [TestMethod]
     public void SlicePointsMustIncrease()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("slice_param { slice_point: 6 slice_point: 6 }").SetUp([_bottom], [_top0, _top1, _top2]));
-        StringAssert.Contains(e.Message, "slice_point 6 (number 1) must be greater than the previous point (6)");
-        e = Assert.ThrowsExactly<LayerException>(() => Create("slice_param { slice_point: 0 }").SetUp([_bottom], [_top0, _top1]));
-        StringAssert.Contains(e.Message, "slice_point 0 (number 0)");
+        LayerTesting.Throws(() => Create("slice_param { slice_point: 6 slice_point: 6 }").SetUp([_bottom], [_top0, _top1, _top2]),
+            "slice_point 6 (number 1) must be greater than the previous point (6)");
+        LayerTesting.Throws(() => Create("slice_param { slice_point: 0 }").SetUp([_bottom], [_top0, _top1]), "slice_point 0 (number 0)");
     }
 
     [TestMethod]
     public void SlicePointBeyondTheAxisIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("slice_param { slice_point: 13 }").SetUp([_bottom], [_top0, _top1]));
-        StringAssert.Contains(e.Message, "slice_point 13");
-        StringAssert.Contains(e.Message, "at most the size 12 of axis 1");
+        LayerTesting.Throws(() => Create("slice_param { slice_point: 13 }").SetUp([_bottom], [_top0, _top1]),
+            "slice_point 13", "at most the size 12 of axis 1");
     }
 
     [TestMethod]
     public void MoreTopsThanTheAxisIsAnError()
     {
         Blob[] tops = [.. Enumerable.Range(0, 5).Select(_ => new Blob())];
-        var e = Assert.ThrowsExactly<LayerException>(() =>
-            Create("slice_param { axis: 0 slice_point: 1 slice_point: 2 slice_point: 3 slice_point: 4 }").SetUp([new Blob(4, 2)], tops));
-        StringAssert.Contains(e.Message, "cannot cut axis 0 of size 4 into 5 parts");
+        LayerTesting.Throws(() =>
+            Create("slice_param { axis: 0 slice_point: 1 slice_point: 2 slice_point: 3 slice_point: 4 }").SetUp([new Blob(4, 2)], tops),
+            "cannot cut axis 0 of size 4 into 5 parts");
     }
 
     [TestMethod]
     public void EqualSplitMustDivideTheAxis()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("slice_param { axis: 0 }").SetUp([_bottom], [_top0, _top1, _top2, new Blob()]));
-        StringAssert.Contains(e.Message, "the 4 tops must divide axis 0 of size 6 evenly");
+        LayerTesting.Throws(() => Create("slice_param { axis: 0 }").SetUp([_bottom], [_top0, _top1, _top2, new Blob()]),
+            "the 4 tops must divide axis 0 of size 6 evenly");
     }
 
     [TestMethod]
     public void AxisOutOfRangeIsAnError()
     {
-        var e = Assert.ThrowsExactly<LayerException>(() => Create("slice_param { axis: -5 }").SetUp([_bottom], [_top0, _top1]));
-        StringAssert.Contains(e.Message, "slice_param.axis -5 is out of range");
-        e = Assert.ThrowsExactly<LayerException>(() => Create("slice_param { slice_dim: 7 }").SetUp([_bottom], [_top0, _top1]));
-        StringAssert.Contains(e.Message, "slice_param.slice_dim 7 is out of range");
+        LayerTesting.Throws(() => Create("slice_param { axis: -5 }").SetUp([_bottom], [_top0, _top1]),
+            "slice_param.axis -5 is out of range");
+        LayerTesting.Throws(() => Create("slice_param { slice_dim: 7 }").SetUp([_bottom], [_top0, _top1]),
+            "slice_param.slice_dim 7 is out of range");
     }
 }

@@ -3,7 +3,7 @@ namespace Caffe.Tests.Layers;
 [TestClass]
 public sealed class SoftmaxLayerTests
 {
-    private static SoftmaxLayer Create(string prototxt = "") => new(TestBlobs.Param("type: 'Softmax' " + prototxt));
+    private static SoftmaxLayer Create(string prototxt = "") => new(LayerTesting.Param("type: 'Softmax' " + prototxt));
 
     /// <summary>Softmax along <paramref name="axis"/> in double precision, as the reference.</summary>
     private static double[] Reference(Blob bottom, int axis)
@@ -38,7 +38,7 @@ public sealed class SoftmaxLayerTests
     public void ForwardSumsToOneAndMatchesExpOverSum()
     {
         Rng.SetRandomSeed(1701);
-        Blob bottom = TestBlobs.Gaussian([2, 10, 2, 3]);
+        Blob bottom = LayerTesting.Gaussian([2, 10, 2, 3]);
         var top = new Blob();
         SoftmaxLayer layer = Create();
         layer.SetUp([bottom], [top]);
@@ -60,7 +60,7 @@ public sealed class SoftmaxLayerTests
     public void ForwardAlongOtherAxes()
     {
         Rng.SetRandomSeed(1701);
-        Blob bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
+        Blob bottom = LayerTesting.Gaussian([2, 3, 4, 5]);
         foreach ((string param, int axis) in new[] { ("softmax_param { axis: 2 }", 2), ("softmax_param { axis: -1 }", 3), ("softmax_param { axis: 0 }", 0) })
         {
             var top = new Blob();
@@ -75,7 +75,7 @@ public sealed class SoftmaxLayerTests
     public void ForwardOnMatrixUsesWholeRows()
     {
         Rng.SetRandomSeed(1701);
-        Blob bottom = TestBlobs.Gaussian([4, 7], 0, 3);
+        Blob bottom = LayerTesting.Gaussian([4, 7], 0, 3);
         var top = new Blob();
         SoftmaxLayer layer = Create();
         layer.SetUp([bottom], [top]);
@@ -86,7 +86,7 @@ public sealed class SoftmaxLayerTests
     [TestMethod]
     public void ForwardSubtractsTheMaximumSoLargeScoresStayFinite()
     {
-        Blob bottom = TestBlobs.FromValues([1, 3], 1000f, 1001f, 999f);
+        Blob bottom = LayerTesting.FromValues([1, 3], 1000f, 1001f, 999f);
         var top = new Blob();
         SoftmaxLayer layer = Create();
         layer.SetUp([bottom], [top]);
@@ -101,7 +101,7 @@ public sealed class SoftmaxLayerTests
     public void ForwardInPlaceGivesTheSameResult()
     {
         Rng.SetRandomSeed(1701);
-        Blob bottom = TestBlobs.Gaussian([2, 10, 2, 3]);
+        Blob bottom = LayerTesting.Gaussian([2, 10, 2, 3]);
         Blob copy = new();
         copy.CopyFrom(bottom, reshape: true);
         SoftmaxLayer layer = Create();
@@ -117,7 +117,7 @@ public sealed class SoftmaxLayerTests
         // A segmentation-sized map (split into blocks of positions) and a wide classifier (split into rows).
         foreach (int[] shape in new[] { new[] { 2, 21, 40, 50 }, new[] { 80, 1000 } })
         {
-            Blob bottom = TestBlobs.Gaussian(shape, 0, 2);
+            Blob bottom = LayerTesting.Gaussian(shape, 0, 2);
             var top = new Blob();
             SoftmaxLayer layer = Create();
             layer.SetUp([bottom], [top]);
@@ -152,7 +152,7 @@ public sealed class SoftmaxLayerTests
     public void Gradient()
     {
         Rng.SetRandomSeed(1701);
-        Blob bottom = TestBlobs.Gaussian([2, 10, 2, 3]);
+        Blob bottom = LayerTesting.Gaussian([2, 10, 2, 3]);
         var checker = new GradientChecker(1e-2f, 1e-3f);
         checker.CheckGradientExhaustive(Create(), [bottom], [new Blob()]);
     }
@@ -162,20 +162,17 @@ public sealed class SoftmaxLayerTests
     {
         Rng.SetRandomSeed(1701);
         var checker = new GradientChecker(1e-2f, 1e-3f);
-        checker.CheckGradientExhaustive(Create(), [TestBlobs.Gaussian([3, 6])], [new Blob()]);
-        checker.CheckGradientExhaustive(Create("softmax_param { axis: -1 }"), [TestBlobs.Gaussian([2, 3, 4])], [new Blob()]);
+        checker.CheckGradientExhaustive(Create(), [LayerTesting.Gaussian([3, 6])], [new Blob()]);
+        checker.CheckGradientExhaustive(Create("softmax_param { axis: -1 }"), [LayerTesting.Gaussian([2, 3, 4])], [new Blob()]);
     }
 
     [TestMethod]
     public void AxisOutOfRangeIsAnError()
     {
         SoftmaxLayer layer = Create("name: 'prob' softmax_param { axis: 4 }");
-        var e = Assert.ThrowsExactly<LayerException>(() => layer.SetUp([new Blob(2, 3, 4, 5)], [new Blob()]));
-        StringAssert.Contains(e.Message, "'prob'");
-        StringAssert.Contains(e.Message, "softmax_param.axis 4");
-        StringAssert.Contains(e.Message, "2 3 4 5");
+        LayerTesting.Throws(() => layer.SetUp([new Blob(2, 3, 4, 5)], [new Blob()]), "'prob'", "softmax_param.axis 4", "2 3 4 5");
     }
 
     [TestMethod]
-    public void IsRegistered() => Assert.IsInstanceOfType<SoftmaxLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'Softmax'")));
+    public void IsRegistered() => Assert.IsInstanceOfType<SoftmaxLayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'Softmax'")));
 }

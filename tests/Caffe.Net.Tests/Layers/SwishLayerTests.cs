@@ -41,7 +41,7 @@ public sealed class SwishLayerTests
     [TestMethod]
     public void HandComputedBackward()
     {
-        Blob bottom = TestBlobs.FromValues([2], 0f, 2f), top = new();
+        Blob bottom = LayerTesting.FromValues([2], 0f, 2f), top = new();
         var layer = LayerTesting.Create<SwishLayer>("type: 'Swish' swish_param { beta: 2 }");
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         top.Diff.Fill(1f);
@@ -53,22 +53,9 @@ public sealed class SwishLayerTests
     }
 
     [TestMethod]
-    public void InPlaceMatchesOutOfPlace()
-    {
-        Blob bottom = LayerTesting.SeededGaussian(), top = new();
-        var separate = LayerTesting.Create<SwishLayer>("type: 'Swish' swish_param { beta: 1.5 }");
-        LayerTesting.SetUpAndForward(separate, [bottom], [top]);
-        Blob inPlace = new();
-        inPlace.CopyFrom(bottom, reshape: true);
-        var layer = LayerTesting.Create<SwishLayer>("type: 'Swish' swish_param { beta: 1.5 }");
-        LayerTesting.SetUpAndForward(layer, [inPlace], [inPlace]);
-        CollectionAssert.AreEqual(top.Data.ToArray(), inPlace.Data.ToArray());
-        Rng.FillGaussian(top.Diff, 0, 1);
-        top.Diff.CopyTo(inPlace.Diff);
-        separate.Backward([top], [true], [bottom]);
-        layer.Backward([inPlace], [true], [inPlace]);
-        CollectionAssert.AreEqual(bottom.Diff.ToArray(), inPlace.Diff.ToArray());
-    }
+    public void InPlaceMatchesOutOfPlace() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => LayerTesting.Create<SwishLayer>("type: 'Swish' swish_param { beta: 1.5 }"),
+                                                    LayerTesting.SeededGaussian());
 
     [TestMethod]
     [DataRow("")]

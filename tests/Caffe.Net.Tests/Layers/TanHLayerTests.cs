@@ -4,20 +4,15 @@ namespace Caffe.Tests.Layers;
 public sealed class TanHLayerTests
 {
     private Blob _bottom = null!;
-    private Blob _top = null!;
+    private readonly Blob _top = new();
 
     [TestInitialize]
-    public void SetUp()
-    {
-        Rng.SetRandomSeed(1701);
-        _bottom = TestBlobs.Gaussian([2, 3, 4, 5]);
-        _top = new Blob();
-    }
+    public void SetUp() => _bottom = LayerTesting.SeededGaussian();
 
     [TestMethod]
     public void ForwardIsTheHyperbolicTangent()
     {
-        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        var layer = new TanHLayer(LayerTesting.Param("type: 'TanH'"));
         layer.SetUp([_bottom], [_top]);
         layer.Forward([_bottom], [_top]);
         for (int i = 0; i < _bottom.Count; i++)
@@ -30,9 +25,9 @@ public sealed class TanHLayerTests
     [TestMethod]
     public void BackwardUsesTheTopData()
     {
-        var bottom = TestBlobs.FromValues([3], 0f, 0.5f, -2f);
+        var bottom = LayerTesting.FromValues([3], 0f, 0.5f, -2f);
         var top = new Blob();
-        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        var layer = new TanHLayer(LayerTesting.Param("type: 'TanH'"));
         layer.SetUp([bottom], [top]);
         layer.Forward([bottom], [top]);
         new[] { 3f, 1f, -1f }.CopyTo(top.Diff);
@@ -43,38 +38,24 @@ public sealed class TanHLayerTests
     }
 
     [TestMethod]
-    public void InPlaceMatchesSeparateTop()
-    {
-        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
-        layer.SetUp([_bottom], [_top]);
-        layer.Forward([_bottom], [_top]);
-        Rng.FillGaussian(_top.Diff, 0, 1);
-        layer.Backward([_top], [true], [_bottom]);
-
-        var blob = new Blob(_bottom.Shape);
-        blob.CopyFrom(_bottom);
-        layer.Forward([blob], [blob]);
-        CollectionAssert.AreEqual(_top.Data.ToArray(), blob.Data.ToArray());
-        _top.Diff.CopyTo(blob.Diff);
-        layer.Backward([blob], [true], [blob]);
-        CollectionAssert.AreEqual(_bottom.Diff.ToArray(), blob.Diff.ToArray());
-    }
+    public void InPlaceMatchesSeparateTop() =>
+        LayerTesting.CheckInPlaceMatchesSeparateTop(() => new TanHLayer(LayerTesting.Param("type: 'TanH'")), _bottom);
 
     [TestMethod]
     public void Gradient()
     {
-        var layer = new TanHLayer(TestBlobs.Param("type: 'TanH'"));
+        var layer = new TanHLayer(LayerTesting.Param("type: 'TanH'"));
         new GradientChecker(1e-2f, 1e-3f).CheckGradientEltwise(layer, [_bottom], [_top]);
     }
 
     [TestMethod]
     public void RegistryCreatesIt() =>
-        Assert.IsInstanceOfType<TanHLayer>(LayerRegistry.CreateLayer(TestBlobs.Param("type: 'TanH'")));
+        Assert.IsInstanceOfType<TanHLayer>(LayerRegistry.CreateLayer(LayerTesting.Param("type: 'TanH'")));
 
     [TestMethod]
     public void MissingBottomIsRejected()
     {
-        var layer = new TanHLayer(TestBlobs.Param("name: 't' type: 'TanH'"));
+        var layer = new TanHLayer(LayerTesting.Param("name: 't' type: 'TanH'"));
         Assert.ThrowsExactly<LayerException>(() => layer.SetUp([], [_top]));
     }
 }

@@ -26,7 +26,7 @@ public sealed class ThresholdLayerTests
     [TestMethod]
     public void ValueEqualToThresholdGivesZero()
     {
-        Blob bottom = TestBlobs.FromValues([3], 0.5f, 0.50001f, -7f), top = new();
+        Blob bottom = LayerTesting.FromValues([3], 0.5f, 0.50001f, -7f), top = new();
         var layer = LayerTesting.Create<ThresholdLayer>("type: 'Threshold' threshold_param { threshold: 0.5 }");
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         CollectionAssert.AreEqual(new[] { 0f, 1f, 0f }, top.Data.ToArray());

@@ -36,7 +36,7 @@ public sealed class TileLayerTests
         for (int c = 0; c < top.Channels; c++)
         for (int h = 0; h < top.Height; h++)
         for (int w = 0; w < top.Width; w++)
-            Assert.AreEqual(bottom.Data[bottom.Offset(n % bottom.Num, c, h, w)], top.Data[top.Offset(n, c, h, w)]);
+            Assert.AreEqual(bottom.DataAt(n % bottom.Num, c, h, w), top.DataAt(n, c, h, w));
     }
 
     [TestMethod]
@@ -49,13 +49,13 @@ public sealed class TileLayerTests
         for (int c = 0; c < top.Channels; c++)
         for (int h = 0; h < top.Height; h++)
         for (int w = 0; w < top.Width; w++)
-            Assert.AreEqual(bottom.Data[bottom.Offset(n, c % bottom.Channels, h, w)], top.Data[top.Offset(n, c, h, w)]);
+            Assert.AreEqual(bottom.DataAt(n, c % bottom.Channels, h, w), top.DataAt(n, c, h, w));
     }
 
     [TestMethod]
     public void HandComputedForwardAndBackward()
     {
-        Blob bottom = TestBlobs.FromValues([2, 2], 1f, 2f, 3f, 4f), top = new();
+        Blob bottom = LayerTesting.FromValues([2, 2], 1f, 2f, 3f, 4f), top = new();
         var layer = LayerTesting.Create<TileLayer>("type: 'Tile' tile_param { axis: -1 tiles: 2 }");
         LayerTesting.SetUpAndForward(layer, [bottom], [top]);
         CollectionAssert.AreEqual(new[] { 1f, 2f, 1f, 2f, 3f, 4f, 3f, 4f }, top.Data.ToArray());

@@ -34,16 +34,6 @@ internal sealed class GradientChecker(float stepsize, float threshold, int seed 
                 CheckGradientSingle(layer, bottom, top, -1, i, j, elementWise: true);
     }
 
-    /// <summary>Checks every layer of a net exhaustively after a forward pass.</summary>
-    public void CheckGradientNet(Net net)
-    {
-        for (int i = 0; i < net.Layers.Count; i++)
-        {
-            net.ForwardLoss();
-            CheckGradientExhaustive(net.Layers[i], net.BottomVecs[i], net.TopVecs[i]);
-        }
-    }
-
     public void CheckGradientSingle(Layer layer, IReadOnlyList<Blob> bottom, IReadOnlyList<Blob> top,
                                     int checkBottom, int topId, int topDataId, bool elementWise = false)
     {

@@ -29,19 +29,8 @@ internal sealed unsafe class BlisBackend : CblasBackend
         "libblis.so",
     ];
 
-    public static BlasBackend? TryCreate(out string error)
-    {
-        if (!NativeLoader.TryLoadFirst(Candidates, out IntPtr library, out string path, out error)) return null;
-        try
-        {
-            return new BlisBackend(library, path);
-        }
-        catch (EntryPointNotFoundException e)
-        {
-            error = e.Message;
-            return null;
-        }
-    }
+    public static BlasBackend? TryCreate(out string error) =>
+        Load(Candidates, (library, path) => new BlisBackend(library, path), out error);
 
     protected override int ApplyThreads(int threads)
     {

@@ -37,6 +37,24 @@ internal abstract unsafe class CblasBackend : BlasBackend
     /// <summary>The dlopen handle of the library.</summary>
     protected IntPtr Library { get; }
 
+    /// <summary>
+    /// Opens the first of <paramref name="candidates"/> that loads and binds it with <paramref name="bind"/>; null, with
+    /// the reason in <paramref name="error"/>, when none loads or a required export is missing.
+    /// </summary>
+    protected static BlasBackend? Load(IEnumerable<string?> candidates, Func<IntPtr, string, BlasBackend> bind, out string error)
+    {
+        if (!NativeLoader.TryLoadFirst(candidates, out IntPtr library, out string path, out error)) return null;
+        try
+        {
+            return bind(library, path);
+        }
+        catch (EntryPointNotFoundException e)
+        {
+            error = e.Message;
+            return null;
+        }
+    }
+
     protected override void GemmCore(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, float beta, Span<float> c)
     {

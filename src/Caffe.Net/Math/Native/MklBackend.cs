@@ -40,20 +40,8 @@ internal sealed unsafe class MklBackend : CblasBackend
 
     public static IEnumerable<string?> Candidates => ["libmkl_rt.so", "libmkl_rt.so.2", "libmkl_rt.so.1"];
 
-    public static BlasBackend? TryCreate(out string error)
-    {
-        if (!NativeLoader.TryLoadFirst(Candidates, out IntPtr library, out string path, out error)) return null;
-        try
-        {
-            string layer = SelectThreadingLayer(library, path);
-            return new MklBackend(library, path, layer);
-        }
-        catch (EntryPointNotFoundException e)
-        {
-            error = e.Message;
-            return null;
-        }
-    }
+    public static BlasBackend? TryCreate(out string error) =>
+        Load(Candidates, (library, path) => new MklBackend(library, path, SelectThreadingLayer(library, path)), out error);
 
     /// <summary>
     /// Must run before any other MKL call. libmkl_rt defaults to the Intel OpenMP layer; without

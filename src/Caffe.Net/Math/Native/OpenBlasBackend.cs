@@ -28,19 +28,8 @@ internal sealed unsafe class OpenBlasBackend : CblasBackend
         "libopenblas.so",
     ];
 
-    public static BlasBackend? TryCreate(out string error)
-    {
-        if (!NativeLoader.TryLoadFirst(Candidates, out IntPtr library, out string path, out error)) return null;
-        try
-        {
-            return new OpenBlasBackend(library, path);
-        }
-        catch (EntryPointNotFoundException e)
-        {
-            error = e.Message;
-            return null;
-        }
-    }
+    public static BlasBackend? TryCreate(out string error) =>
+        Load(Candidates, (library, path) => new OpenBlasBackend(library, path), out error);
 
     protected override int ApplyThreads(int threads)
     {

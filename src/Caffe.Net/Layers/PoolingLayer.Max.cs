@@ -4,129 +4,134 @@ using System.Runtime.Intrinsics;
 
 namespace Caffe;
 
-// MAX pooling forward of one plane. Caffe scans each window in row-major order from -FLT_MAX and index -1,
-// keeping the first strictly larger value (NaN never wins). Scalar, that is a chain of unpredictable branches
-// (~3 ns per tap here); so eight horizontally adjacent windows are pooled at once with compare-and-select on
-// vectors, in the same tap order, which gives the same maxima and the same argmax indices.
+// MAX and AVE pooling forward of one plane, eight horizontally adjacent windows at a time. The plane is first
+// copied into "phases" (see PhaseSplit: each row split by padded column modulo the stride), with the padding and
+// a margin filled in, so that one tap of eight adjacent windows is one contiguous load and every window, at the
+// edges too, is read as kernel_h x kernel_w taps in Caffe's row-major order.
+// MAX: Caffe starts from -FLT_MAX and index -1 and keeps the first strictly larger value (NaN never wins);
+// compare-and-select in the same tap order gives the same maxima and argmax indices, and the filler (-inf)
+// never wins. Scalar, that is a chain of unpredictable branches (~3 ns per tap here).
+// AVE: the filler is 0, which leaves Caffe's running sums unchanged, so the sums and the divisions are Caffe's.
 public sealed partial class PoolingLayer
 {
+    private const int Lanes = 8;
+
     [ThreadStatic]
     private static float[]? t_phases;
 
-    private void MaxForward(ReadOnlySpan<float> input, Span<float> output, Span<float> topMask, Span<int> mask)
+    // Set by Reshape: positions per phase row, the offset of each tap column within a row of phases, and for
+    // AVE the window width of each output column (clipped to the padded input), padded to whole vectors.
+    private int _phaseWidth;
+    private int[] _tapOffsets = [];
+    private float[] _windowWidths = [];
+
+    private void PlanPhases()
     {
         int s = _strideW;
-        // Windows pwLo..pwHi lie entirely inside the row; the others are clipped and pooled one by one.
-        int pwLo = (_padW + s - 1) / s;
-        int lastInside = _width + _padW - _kernelW;
-        int pwHi = lastInside < 0 ? -1 : Math.Min(_pooledWidth - 1, lastInside / s);
-        int vectorWidth = Vector256<float>.Count;
-        bool vectorize = Vector256.IsHardwareAccelerated && pwHi - pwLo + 1 >= vectorWidth;
-        ReadOnlySpan<float> phases = vectorize ? Deinterleave(input, s) : default;
-        int phaseWidth = (_width + s - 1) / s;
-        Vector256<int> laneOffsets = Vector256.Create(0, s, 2 * s, 3 * s, 4 * s, 5 * s, 6 * s, 7 * s);
-        // Column pw·s − pad + kw lies in phase (kw − pad) mod s at position pw + floor((kw − pad) / s): both
-        // depend on kw only, so the divisions leave the inner loop.
-        Span<int> tapPhase = stackalloc int[_kernelW];
-        Span<int> tapShift = stackalloc int[_kernelW];
-        for (int kw = 0; kw < _kernelW; kw++)
+        int blocks = (_pooledWidth + Lanes - 1) / Lanes;
+        // Whole vectors of windows: the unchecked loads below stay within a row of phases.
+        _phaseWidth = PhaseSplit.Width(_width, _padW, s, blocks * Lanes, _kernelW);
+        _tapOffsets = new int[_kernelW];
+        for (int kw = 0; kw < _kernelW; kw++) _tapOffsets[kw] = kw % s * _phaseWidth + kw / s;
+        _windowWidths = new float[blocks * Lanes];
+        Array.Fill(_windowWidths, 1f);
+        for (int pw = 0; pw < _pooledWidth; pw++)
         {
-            int offset = kw - _padW;
-            tapPhase[kw] = ((offset % s) + s) % s;
-            tapShift[kw] = (offset - tapPhase[kw]) / s;
+            int wStart = pw * s - _padW;
+            _windowWidths[pw] = Math.Min(wStart + _kernelW, _width + _padW) - wStart;
         }
+    }
 
+    private void MaxForward(ReadOnlySpan<float> input, Span<float> output, Span<float> topMask, Span<int> mask)
+    {
+        ReadOnlySpan<float> phases = Phases(input, float.NegativeInfinity);
+        ref float phaseBase = ref MemoryMarshal.GetReference(phases);
+        // Locals, not fields, in the loops: the JIT keeps them (and the vectors) in registers.
+        ReadOnlySpan<int> taps = _tapOffsets;
+        int s = _strideW, rowPitch = s * _phaseWidth, width = _width, padW = _padW, pooledWidth = _pooledWidth;
+        Vector256<int> laneOffsets = Vector256.Create(0, s, 2 * s, 3 * s, 4 * s, 5 * s, 6 * s, 7 * s);
         for (int ph = 0; ph < _pooledHeight; ph++)
         {
             int hStart = ph * _strideH - _padH;
             int hEnd = Math.Min(hStart + _kernelH, _height);
             hStart = Math.Max(hStart, 0);
-            int outRow = ph * _pooledWidth;
-            int pw = 0;
-            if (vectorize)
+            int outRow = ph * pooledWidth;
+            for (int pw = 0; pw < pooledWidth; pw += Lanes)
             {
-                for (; pw < pwLo; pw++) StoreMax(output, topMask, mask, outRow + pw, MaxWindow(input, hStart, hEnd, pw));
-                ref float phaseBase = ref MemoryMarshal.GetReference(phases);
-                for (int next = pw; pw <= pwHi; pw = next)
+                Vector256<float> max = Vector256.Create(-float.MaxValue);
+                Vector256<int> argmax = Vector256.Create(-1);
+                for (int h = hStart; h < hEnd; h++)
                 {
-                    // The last block is moved back to end at pwHi: recomputing a few windows beats pooling them one by one.
-                    next = pw + vectorWidth;
-                    if (pw + vectorWidth - 1 > pwHi) (pw, next) = (pwHi - vectorWidth + 1, pwHi + 1);
-                    Vector256<float> max = Vector256.Create(-float.MaxValue);
-                    Vector256<int> argmax = Vector256.Create(-1);
-                    for (int h = hStart; h < hEnd; h++)
+                    int rowBase = h * rowPitch + pw;
+                    Vector256<int> columns = Vector256.Create(h * width + pw * s - padW) + laneOffsets;
+                    for (int kw = 0; kw < taps.Length; kw++)
                     {
-                        int rowBase = h * s * phaseWidth + pw;
-                        int columnBase = h * _width + pw * s - _padW;
-                        for (int kw = 0; kw < _kernelW; kw++)
-                        {
-                            // Column `pw·s − pad + kw + lane · s` sits in phase tapPhase[kw] at position pw + tapShift[kw] + lane.
-                            int at = rowBase + tapPhase[kw] * phaseWidth + tapShift[kw];
-                            Vector256<float> v = Vector256.LoadUnsafe(ref phaseBase, (nuint)at);
-                            Vector256<float> greater = Vector256.GreaterThan(v, max);
-                            max = Vector256.ConditionalSelect(greater, v, max);
-                            argmax = Vector256.ConditionalSelect(greater.AsInt32(), Vector256.Create(columnBase + kw) + laneOffsets, argmax);
-                        }
+                        // Lane l reads column pw·s − pad_w + kw + l·s of row h (a filler when that is outside the plane).
+                        Vector256<float> v = Vector256.LoadUnsafe(ref phaseBase, (nuint)(rowBase + taps[kw]));
+                        Vector256<float> greater = Vector256.GreaterThan(v, max);
+                        max = Vector256.ConditionalSelect(greater, v, max);
+                        argmax = Vector256.ConditionalSelect(greater.AsInt32(), columns + Vector256.Create(kw), argmax);
                     }
-                    max.StoreUnsafe(ref MemoryMarshal.GetReference(output), (nuint)(outRow + pw));
-                    if (topMask.IsEmpty) argmax.StoreUnsafe(ref MemoryMarshal.GetReference(mask), (nuint)(outRow + pw));
-                    else Vector256.ConvertToSingle(argmax).StoreUnsafe(ref MemoryMarshal.GetReference(topMask), (nuint)(outRow + pw));
                 }
+                int count = Math.Min(Lanes, pooledWidth - pw);
+                Store(max, output.Slice(outRow + pw, count));
+                if (topMask.IsEmpty) Store(argmax, mask.Slice(outRow + pw, count));
+                else Store(Vector256.ConvertToSingle(argmax), topMask.Slice(outRow + pw, count));
             }
-            for (; pw < _pooledWidth; pw++) StoreMax(output, topMask, mask, outRow + pw, MaxWindow(input, hStart, hEnd, pw));
         }
     }
 
-    private (float Max, int Argmax) MaxWindow(ReadOnlySpan<float> input, int hStart, int hEnd, int pw)
+    private void AveForward(ReadOnlySpan<float> input, Span<float> output)
     {
-        int wStart = pw * _strideW - _padW;
-        int wEnd = Math.Min(wStart + _kernelW, _width);
-        wStart = Math.Max(wStart, 0);
-        // The window is clipped to the plane, so the reads stay inside `input`.
-        ref float plane = ref MemoryMarshal.GetReference(input);
-        float max = -float.MaxValue;
-        int argmax = -1;
-        for (int h = hStart; h < hEnd; h++)
+        ReadOnlySpan<float> phases = Phases(input, 0f);
+        ref float phaseBase = ref MemoryMarshal.GetReference(phases);
+        ReadOnlySpan<int> taps = _tapOffsets;
+        ReadOnlySpan<float> windowWidths = _windowWidths;
+        int rowPitch = _strideW * _phaseWidth, pooledWidth = _pooledWidth;
+        for (int ph = 0; ph < _pooledHeight; ph++)
         {
-            for (int index = h * _width + wStart, end = h * _width + wEnd; index < end; index++)
+            int hStart = ph * _strideH - _padH;
+            int hEnd = Math.Min(hStart + _kernelH, _height + _padH);
+            // Caffe's divisor counts the padding: the window clipped to the padded input.
+            var windowHeight = Vector256.Create((float)(hEnd - hStart));
+            hStart = Math.Max(hStart, 0);
+            hEnd = Math.Min(hEnd, _height);
+            int outRow = ph * pooledWidth;
+            for (int pw = 0; pw < pooledWidth; pw += Lanes)
             {
-                float v = Unsafe.Add(ref plane, index);
-                if (v > max)
+                Vector256<float> sum = Vector256<float>.Zero;
+                for (int h = hStart; h < hEnd; h++)
                 {
-                    max = v;
-                    argmax = index;
+                    int rowBase = h * rowPitch + pw;
+                    for (int kw = 0; kw < taps.Length; kw++)
+                        sum += Vector256.LoadUnsafe(ref phaseBase, (nuint)(rowBase + taps[kw]));
                 }
+                Vector256<float> poolSize = windowHeight * Vector256.Create(windowWidths.Slice(pw, Lanes));
+                Store(sum / poolSize, output.Slice(outRow + pw, Math.Min(Lanes, pooledWidth - pw)));
             }
         }
-        return (max, argmax);
     }
 
-    private static void StoreMax(Span<float> output, Span<float> topMask, Span<int> mask, int at, (float Max, int Argmax) result)
+    // Inlined, and without stackalloc (which would prevent that): a call in the loops above makes the JIT
+    // spill their vectors to the stack at every tap.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(Vector256<T> values, Span<T> destination) where T : unmanaged
     {
-        output[at] = result.Max;
-        if (topMask.IsEmpty) mask[at] = result.Argmax;
-        else topMask[at] = result.Argmax;
+        if (destination.Length == Vector256<T>.Count) values.CopyTo(destination);
+        else
+            for (int i = 0; i < destination.Length; i++) destination[i] = values.GetElement(i);
     }
 
-    // The plane with each row split by column residue modulo `stride` (row h, residue r at (h · stride + r) ·
-    // ceil(width / stride)), so the strided columns of eight windows are one contiguous load. Stride 1 is the
-    // plane itself.
-    private ReadOnlySpan<float> Deinterleave(ReadOnlySpan<float> input, int stride)
+    // The plane as phases (layout above, _phaseWidth positions per phase row), `filler` where no input column lands.
+    private ReadOnlySpan<float> Phases(ReadOnlySpan<float> input, float filler)
     {
-        if (stride == 1) return input;
-        int phaseWidth = (_width + stride - 1) / stride;
-        int size = _height * stride * phaseWidth;
+        int rowPitch = _strideW * _phaseWidth;
+        int size = _height * rowPitch;
         float[] buffer = t_phases is { } existing && existing.Length >= size ? existing : (t_phases = new float[size]);
+        Span<float> phases = buffer.AsSpan(0, size);
+        phases.Fill(filler);
         for (int h = 0; h < _height; h++)
-        {
-            ReadOnlySpan<float> row = input.Slice(h * _width, _width);
-            for (int r = 0; r < stride; r++)
-            {
-                Span<float> phase = buffer.AsSpan((h * stride + r) * phaseWidth, phaseWidth);
-                int j = 0;
-                for (int w = r; w < _width; w += stride) phase[j++] = row[w];
-            }
-        }
-        return buffer.AsSpan(0, size);
+            PhaseSplit.Split(input.Slice(h * _width, _width), _strideW, _padW, phases.Slice(h * rowPitch, rowPitch), _phaseWidth);
+        return phases;
     }
 }

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace Caffe;
 
 /// <summary>
@@ -119,6 +116,7 @@ public sealed partial class PoolingLayer(LayerParameter param) : Layer(param)
         if (top.Count > 1) top[1].ReshapeLike(top[0]);
         if (Method == PoolingParameter.Types.PoolMethod.Max && top.Count == 1 && _maxIndex.Length < top[0].Count)
             _maxIndex = new int[top[0].Count];
+        if (Method != PoolingParameter.Types.PoolMethod.Stochastic) PlanPhases();
     }
 
     /// <inheritdoc/>
@@ -174,25 +172,6 @@ public sealed partial class PoolingLayer(LayerParameter param) : Layer(param)
                 break;
             default:
                 throw NotImplementedMethod();
-        }
-    }
-
-    private void AveForward(ReadOnlySpan<float> input, Span<float> output)
-    {
-        ref float plane = ref MemoryMarshal.GetReference(input);
-        for (int ph = 0; ph < _pooledHeight; ph++)
-        {
-            for (int pw = 0; pw < _pooledWidth; pw++)
-            {
-                var (hStart, hEnd, wStart, wEnd, poolSize) = AveWindow(ph, pw);
-                float sum = 0;
-                for (int h = hStart; h < hEnd; h++)
-                {
-                    for (int index = h * _width + wStart, end = h * _width + wEnd; index < end; index++)
-                        sum += Unsafe.Add(ref plane, index);
-                }
-                output[ph * _pooledWidth + pw] = sum / poolSize;
-            }
         }
     }
 

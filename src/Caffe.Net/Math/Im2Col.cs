@@ -1,6 +1,4 @@
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Caffe;
 
@@ -23,23 +21,15 @@ public static partial class Im2Col
         var g = Geometry.Create("Im2ColCpu", channels, height, width, kernelH, kernelW, padH, padW,
             strideH, strideW, dilationH, dilationW, data.Length, col.Length);
         if (g.ColumnCount == 0 || channels == 0) return;
-        // One work item per (channel, kernel row): rows of the column buffer are independent, and
-        // there are enough items to balance even a 3-channel first layer.
-        int items = channels * kernelH;
-        if ((long)g.ColumnCount * g.KernelSize * channels < ParallelWork)
-        {
-            for (int item = 0; item < items; item++) g.Im2ColRows(data, col, item / kernelH, item % kernelH, g.ColumnCount, 0);
-            return;
-        }
         unsafe
         {
             fixed (float* pData = data, pCol = col)
             {
                 nint d = (nint)pData, cl = (nint)pCol;
-                int dataLength = data.Length, colLength = col.Length;
-                Parallel.For(0, items, Options(items), item =>
-                    g.Im2ColRows(new ReadOnlySpan<float>((float*)d, dataLength), new Span<float>((float*)cl, colLength),
-                        item / g.KernelH, item % g.KernelH, g.ColumnCount, 0));
+                int dataLength = data.Length, colLength = col.Length, planeSize = height * width;
+                ForEachBand(channels, g.OutH, (long)g.KernelSize * g.ColumnCount, (c, first, end) =>
+                    g.Im2ColBand(new ReadOnlySpan<float>((float*)d, dataLength).Slice(c * planeSize, planeSize),
+                        new Span<float>((float*)cl, colLength), c, g.ColumnCount, 0, first, end));
             }
         }
     }
@@ -50,19 +40,16 @@ public static partial class Im2Col
     {
         var g = Geometry.Create("Col2ImCpu", channels, height, width, kernelH, kernelW, padH, padW,
             strideH, strideW, dilationH, dilationW, data.Length, col.Length);
-        if (channels == 1 || (long)g.ColumnCount * g.KernelSize * channels < ParallelWork)
-        {
-            for (int c = 0; c < channels; c++) g.Col2ImChannel(col, data, c, g.ColumnCount, 0);
-            return;
-        }
+        if (channels == 0) return;
         unsafe
         {
             fixed (float* pData = data, pCol = col)
             {
                 nint d = (nint)pData, cl = (nint)pCol;
-                int dataLength = data.Length, colLength = col.Length;
-                Parallel.For(0, channels, Options(channels), c =>
-                    g.Col2ImChannel(new ReadOnlySpan<float>((float*)cl, colLength), new Span<float>((float*)d, dataLength), c, g.ColumnCount, 0));
+                int dataLength = data.Length, colLength = col.Length, planeSize = height * width;
+                ForEachBand(channels, height, (long)g.KernelSize * g.ColumnCount, (c, first, end) =>
+                    g.Col2ImBand(new ReadOnlySpan<float>((float*)cl, colLength),
+                        new Span<float>((float*)d, dataLength).Slice(c * planeSize, planeSize), c, g.ColumnCount, 0, first, end));
             }
         }
     }
@@ -127,88 +114,99 @@ public static partial class Im2Col
             return span < 0 ? 0 : checked((int)(span / stride + 1));
         }
 
-        /// <summary>The columns of one kernel tap for output row oh: first valid output column and count, plus the image row.</summary>
-        private (int Row, int Ow0, int Ow1, int Col0) Tap(int kh, int kw, int oh)
-        {
-            int row = oh * StrideH - PadH + kh * DilationH;
-            int col0 = kw * DilationW - PadW;              // image column of output column 0
-            // Valid ow satisfy 0 <= col0 + ow * strideW < width.
-            int ow0 = col0 >= 0 ? 0 : Math.Min(OutW, (-col0 + StrideW - 1) / StrideW);
-            int ow1 = Width - col0 <= 0 ? 0 : Math.Min(OutW, (Width - col0 - 1) / StrideW + 1);
-            if (ow1 < ow0) ow1 = ow0;
-            return (row, ow0, ow1, col0);
-        }
+        /// <summary>Positions per phase row of the padded, stride-split image rows (see <see cref="PhaseSplit"/>).</summary>
+        private int PhaseWidth => PhaseSplit.Width(Width, PadW, StrideW, OutW, DilationW * (KernelW - 1) + 1);
 
-        /// <summary>Unfolds channel c; column-buffer row r starts at r · pitch + columnOffset.</summary>
-        public void Im2ColChannel(ReadOnlySpan<float> data, Span<float> col, int c, long pitch, long columnOffset)
+        /// <summary>
+        /// Output rows [oh0, oh1) of channel c's column-buffer rows (c, kh, kw), row r starting at r · pitch +
+        /// columnOffset: the input rows they read are split by stride once, zero-padded, and every output row of
+        /// every tap is then one contiguous copy (or zeros where the tap's input row lies in the padding).
+        /// </summary>
+        public void Im2ColBand(ReadOnlySpan<float> plane, Span<float> col, int c, long pitch, long columnOffset, int oh0, int oh1)
         {
-            for (int kh = 0; kh < KernelH; kh++) Im2ColRows(data, col, c, kh, pitch, columnOffset);
-        }
-
-        /// <summary>The KernelW rows of the column buffer for channel c and kernel row kh; row r starts at r · pitch + columnOffset.</summary>
-        public void Im2ColRows(ReadOnlySpan<float> data, Span<float> col, int c, int kh, long pitch, long columnOffset)
-        {
-            ReadOnlySpan<float> image = data.Slice(c * Height * Width, Height * Width);
-            for (int kw = 0; kw < KernelW; kw++)
+            int phaseWidth = PhaseWidth, rowPitch = StrideW * phaseWidth;
+            int r0 = Math.Max(0, oh0 * StrideH - PadH);
+            int r1 = Math.Min(Height, (oh1 - 1) * StrideH - PadH + (KernelH - 1) * DilationH + 1);
+            Span<float> phases = Scratch(Math.Max(0, r1 - r0) * rowPitch);
+            phases.Clear();
+            for (int r = r0; r < r1; r++)
+                PhaseSplit.Split(plane.Slice(r * Width, Width), StrideW, PadW, phases.Slice((r - r0) * rowPitch, rowPitch), phaseWidth);
+            for (int kh = 0; kh < KernelH; kh++)
             {
-                Span<float> dst = col.Slice((int)(((c * KernelH + kh) * KernelW + kw) * pitch + columnOffset), ColumnCount);
-                for (int oh = 0; oh < OutH; oh++)
+                for (int kw = 0; kw < KernelW; kw++)
                 {
-                    Span<float> outRow = dst.Slice(oh * OutW, OutW);
-                    var (row, ow0, ow1, col0) = Tap(kh, kw, oh);
-                    if ((uint)row >= (uint)Height)
+                    Span<float> dst = col.Slice((int)(((c * KernelH + kh) * KernelW + kw) * pitch + columnOffset), ColumnCount);
+                    int tap = kw * DilationW % StrideW * phaseWidth + kw * DilationW / StrideW;
+                    for (int oh = oh0; oh < oh1; oh++)
                     {
-                        outRow.Clear();
-                        continue;
+                        int r = oh * StrideH - PadH + kh * DilationH;
+                        Span<float> outRow = dst.Slice(oh * OutW, OutW);
+                        if ((uint)r >= (uint)Height) outRow.Clear();
+                        else CopyShort(phases.Slice((r - r0) * rowPitch + tap, OutW), outRow);
                     }
-                    outRow[..ow0].Clear();
-                    outRow[ow1..].Clear();
-                    ReadOnlySpan<float> inRow = image.Slice(row * Width, Width);
-                    if (ow1 == ow0) continue; // this tap stays in the padding on every output column
-                    if (StrideW == 1) inRow.Slice(col0 + ow0, ow1 - ow0).CopyTo(outRow[ow0..ow1]);
-                    else Gather(inRow[(col0 + ow0 * StrideW)..], StrideW, outRow[ow0..ow1]);
                 }
             }
         }
 
-        /// <summary>dst[i] = src[i * stride]; the caller guarantees the span covers the last index.</summary>
-        private static void Gather(ReadOnlySpan<float> src, int stride, Span<float> dst)
+        /// <summary>
+        /// Rows [r0, r1) of channel c of the image from its column-buffer rows: the taps that land there are
+        /// summed into zeroed, stride-split rows in Caffe's order (kernel row, kernel column, output row), which
+        /// are then merged back. Bands of different rows are independent.
+        /// </summary>
+        public void Col2ImBand(ReadOnlySpan<float> col, Span<float> plane, int c, long pitch, long columnOffset, int r0, int r1)
         {
-            ref float from = ref MemoryMarshal.GetReference(src);
-            ref float to = ref MemoryMarshal.GetReference(dst);
-            if (dst.Length > 0 && (long)(dst.Length - 1) * stride >= src.Length)
-                throw new ArgumentOutOfRangeException(nameof(src));
-            for (int i = 0; i < dst.Length; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i * stride);
-        }
-
-        /// <summary>Folds channel c back; column-buffer rows laid out as in <see cref="Im2ColRows"/>.</summary>
-        public void Col2ImChannel(ReadOnlySpan<float> col, Span<float> data, int c, long pitch, long columnOffset)
-        {
-            Span<float> image = data.Slice(c * Height * Width, Height * Width);
-            image.Clear();
+            int phaseWidth = PhaseWidth, rowPitch = StrideW * phaseWidth;
+            Span<float> phases = Scratch((r1 - r0) * rowPitch);
+            phases.Clear();
             for (int kh = 0; kh < KernelH; kh++)
             {
                 for (int kw = 0; kw < KernelW; kw++)
                 {
                     ReadOnlySpan<float> src = col.Slice((int)(((c * KernelH + kh) * KernelW + kw) * pitch + columnOffset), ColumnCount);
+                    int tap = kw * DilationW % StrideW * phaseWidth + kw * DilationW / StrideW;
                     for (int oh = 0; oh < OutH; oh++)
                     {
-                        var (row, ow0, ow1, col0) = Tap(kh, kw, oh);
-                        if ((uint)row >= (uint)Height || ow1 == ow0) continue;
-                        ReadOnlySpan<float> colRow = src.Slice(oh * OutW, OutW);
-                        Span<float> imRow = image.Slice(row * Width, Width);
-                        if (StrideW == 1)
-                        {
-                            Span<float> target = imRow.Slice(col0 + ow0, ow1 - ow0);
-                            TensorPrimitives.Add(target, colRow[ow0..ow1], target);
-                        }
-                        else
-                        {
-                            for (int ow = ow0, x = col0 + ow0 * StrideW; ow < ow1; ow++, x += StrideW) imRow[x] += colRow[ow];
-                        }
+                        int r = oh * StrideH - PadH + kh * DilationH;
+                        if (r < r0 || r >= r1) continue;
+                        AddShort(src.Slice(oh * OutW, OutW), phases.Slice((r - r0) * rowPitch + tap, OutW));
                     }
                 }
             }
+            for (int r = r0; r < r1; r++)
+                PhaseSplit.Merge(phases.Slice((r - r0) * rowPitch, rowPitch), StrideW, PadW, phaseWidth, plane.Slice(r * Width, Width));
         }
+    }
+
+    // Rows of a convolution are short (13 values in CaffeNet's conv3-5): copied and added eight at a time inline,
+    // where a call to memmove or TensorPrimitives per row cost more than the row.
+    private static void CopyShort(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int n = source.Length;
+        if (n < 8)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+        for (int i = 0; i < n - 8; i += 8) Vector256.Create(source.Slice(i, 8)).CopyTo(destination.Slice(i, 8));
+        // The last eight overlap the previous chunk: the same values again.
+        Vector256.Create(source.Slice(n - 8, 8)).CopyTo(destination.Slice(n - 8, 8));
+    }
+
+    private static void AddShort(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int i = 0;
+        for (; i + 8 <= source.Length; i += 8)
+            (Vector256.Create(destination.Slice(i, 8)) + Vector256.Create(source.Slice(i, 8))).CopyTo(destination.Slice(i, 8));
+        for (; i < source.Length; i++) destination[i] += source[i];
+    }
+
+    [ThreadStatic]
+    private static float[]? t_scratch;
+
+    // The calling thread's buffer for the split rows of one band.
+    private static Span<float> Scratch(int count)
+    {
+        if (t_scratch == null || t_scratch.Length < count) t_scratch = GC.AllocateUninitializedArray<float>(count);
+        return t_scratch.AsSpan(0, count);
     }
 }

@@ -308,6 +308,117 @@ public sealed class PoolingLayerTests
     }
 
     [TestMethod]
+    public void MaxAndAveEqualCaffesLoopsBitForBitOnEveryGeometry()
+    {
+        // Caffe's scalar loops written out, against the vectorised plane copies: rows narrower and wider than a
+        // vector, every stride's phase split (odd padding included), clipped last windows, global pooling; MAX with
+        // ties, NaN and -inf (value and argmax, through a mask top and through backward with the internal mask),
+        // AVE to the last bit.
+        (int H, int W, string Param)[] cases =
+        [
+            (5, 5, "kernel_size: 2 stride: 2"),
+            (13, 13, "kernel_size: 3 stride: 2"),
+            (27, 27, "kernel_size: 3 stride: 2"),
+            (32, 32, "kernel_size: 3 stride: 2"),
+            (16, 16, "kernel_size: 3 stride: 2 pad: 1"),
+            (9, 37, "kernel_size: 3 stride: 1 pad: 1"),
+            (7, 7, "kernel_size: 3 stride: 1 pad: 1"),
+            (12, 33, "kernel_h: 2 kernel_w: 5 stride_h: 1 stride_w: 3 pad_h: 1 pad_w: 2"),
+            (10, 50, "kernel_h: 3 kernel_w: 4 stride_h: 2 stride_w: 4 pad_h: 0 pad_w: 3"),
+            (11, 40, "kernel_size: 5 stride: 2 pad: 3"),
+            (7, 6, "global_pooling: true"),
+            (8, 21, "kernel_size: 3 stride: 2 round_mode: FLOOR"),
+        ];
+        foreach (var (height, width, param) in cases)
+        {
+            var bottom = new Blob(2, 3, height, width);
+            Span<float> data = bottom.Data;
+            for (int i = 0; i < data.Length; i++) data[i] = (Rng.Next(7) - 3) * 0.37f;
+            for (int i = 3; i < data.Length; i += 29) data[i] = float.NaN;
+            for (int i = 11; i < data.Length; i += 31) data[i] = float.NegativeInfinity;
+            foreach (string method in new[] { "MAX", "AVE" })
+            {
+                var layer = Layer($"{param} pool: {method}");
+                Blob[] tops = method == "MAX" ? [_top, _topMask] : [_top];
+                layer.SetUp([bottom], tops);
+                layer.Forward([bottom], tops);
+                var (ph, pw) = (_top.Height, _top.Width);
+                var reference = CaffePooling(bottom, layer, method, ph, pw);
+                for (int i = 0; i < _top.Count; i++)
+                {
+                    string where = $"{param} {method} {height}x{width}: top {i} of {ph}x{pw} planes";
+                    Assert.AreEqual(reference.Top[i], _top.Data[i], where);
+                    if (method == "MAX") Assert.AreEqual(reference.Argmax[i], _topMask.Data[i], where);
+                }
+                if (method == "MAX")
+                {
+                    // Backward through the internal int mask (one top) routes each top diff to the same argmax.
+                    var single = Layer($"{param} pool: MAX");
+                    single.SetUp([bottom], [_top]);
+                    single.Forward([bottom], [_top]);
+                    for (int i = 0; i < _top.Count; i++) _top.Diff[i] = i + 1;
+                    single.Backward([_top], [true], [bottom]);
+                    var expected = new float[bottom.Count];
+                    for (int i = 0; i < _top.Count; i++)
+                        if (reference.Argmax[i] >= 0) expected[i / (ph * pw) * height * width + reference.Argmax[i]] += i + 1;
+                    CollectionAssert.AreEqual(expected, bottom.Diff.ToArray(), $"{param} MAX backward {height}x{width}");
+                }
+            }
+        }
+    }
+
+    // Caffe's pooling_layer.cpp forward loops: windows clipped to the plane, row-major scans, AVE divided by the
+    // window clipped to the padded plane.
+    private static (float[] Top, int[] Argmax) CaffePooling(Blob bottom, PoolingLayer layer, string method, int ph, int pw)
+    {
+        PoolingParameter pp = layer.Param.PoolingParam;
+        bool global = pp.GlobalPooling;
+        int height = bottom.Height, width = bottom.Width;
+        int kh = global ? height : (int)(pp.HasKernelSize ? pp.KernelSize : pp.KernelH);
+        int kw = global ? width : (int)(pp.HasKernelSize ? pp.KernelSize : pp.KernelW);
+        int sh = (int)(pp.HasStrideH ? pp.StrideH : pp.Stride), sw = (int)(pp.HasStrideW ? pp.StrideW : pp.Stride);
+        int padH = (int)(pp.HasPadH ? pp.PadH : pp.Pad), padW = (int)(pp.HasPadW ? pp.PadW : pp.Pad);
+        var top = new float[bottom.Num * bottom.Channels * ph * pw];
+        var argmax = new int[top.Length];
+        for (int p = 0; p < bottom.Num * bottom.Channels; p++)
+        {
+            ReadOnlySpan<float> plane = bottom.Data.Slice(p * height * width, height * width);
+            for (int y = 0; y < ph; y++)
+            {
+                for (int x = 0; x < pw; x++)
+                {
+                    int hStart = y * sh - padH, wStart = x * sw - padW;
+                    int hEnd = Math.Min(hStart + kh, height + padH), wEnd = Math.Min(wStart + kw, width + padW);
+                    int poolSize = (hEnd - hStart) * (wEnd - wStart);
+                    hStart = Math.Max(hStart, 0);
+                    wStart = Math.Max(wStart, 0);
+                    hEnd = Math.Min(hEnd, height);
+                    wEnd = Math.Min(wEnd, width);
+                    float max = -float.MaxValue, sum = 0;
+                    int index = -1;
+                    for (int h = hStart; h < hEnd; h++)
+                    {
+                        for (int w = wStart; w < wEnd; w++)
+                        {
+                            float v = plane[h * width + w];
+                            sum += v;
+                            if (v > max)
+                            {
+                                max = v;
+                                index = h * width + w;
+                            }
+                        }
+                    }
+                    int at = (p * ph + y) * pw + x;
+                    top[at] = method == "MAX" ? max : sum / poolSize;
+                    argmax[at] = index;
+                }
+            }
+        }
+        return (top, argmax);
+    }
+
+    [TestMethod]
     public void GradientMax()
     {
         for (int kernelH = 3; kernelH <= 4; kernelH++)

@@ -185,34 +185,35 @@ public abstract partial class Solver
         if (given.Count > 1)
             throw Error($"only one of the fields {fields} may specify the train net, but {string.Join(" and ", given)} are set.");
 
-        NetParameter netParam;
+        NetSource source;
         if (Param.TrainNetParam != null)
         {
             CaffeLog.Info("Creating training net specified in train_net_param.");
-            netParam = Param.TrainNetParam.Clone();
+            source = new NetSource(Param.TrainNetParam.Clone(), null);
         }
         else if (Param.HasTrainNet)
         {
             CaffeLog.Info($"Creating training net from train_net file: {Param.TrainNet}");
-            netParam = ReadNetFile(Param.TrainNet, "train_net");
+            source = ReadNetFile(Param.TrainNet, "train_net");
         }
         else if (Param.NetParam != null)
         {
             CaffeLog.Info("Creating training net specified in net_param.");
-            netParam = Param.NetParam.Clone();
+            source = new NetSource(Param.NetParam.Clone(), null);
         }
         else
         {
             CaffeLog.Info($"Creating training net from net file: {Param.Net}");
-            netParam = ReadNetFile(Param.Net, "net");
+            source = ReadNetFile(Param.Net, "net");
         }
+        NetParameter netParam = source.Param;
 
         // Lowest precedence first: TRAIN, then the net's own state, then the solver's train_state.
         var state = new NetState { Phase = Phase.Train };
         if (netParam.State != null) state.MergeFrom(netParam.State);
         if (Param.TrainState != null) state.MergeFrom(Param.TrainState);
         netParam.State = state;
-        var net = new Net(netParam);
+        Net net = source.Build();
         LoadWeights(net);
         return net;
     }
@@ -248,11 +249,11 @@ public abstract partial class Solver
             throw Error($"test_interval must be positive when there are test nets ({numInstances} here), got {Param.TestInterval}.");
 
         var sources = new List<string>();
-        var netParams = new List<NetParameter>();
+        var netParams = new List<NetSource>();
         foreach (NetParameter inline in Param.TestNetParam)
         {
             sources.Add("test_net_param");
-            netParams.Add(inline.Clone());
+            netParams.Add(new NetSource(inline.Clone(), null));
         }
         foreach (string file in Param.TestNet)
         {
@@ -263,25 +264,34 @@ public abstract partial class Solver
         for (int i = 0; i < remaining; i++)
         {
             sources.Add(hasNetParam ? "net_param" : $"net file: {Param.Net}");
-            netParams.Add(hasNetParam ? Param.NetParam!.Clone() : ReadNetFile(Param.Net, "net"));
+            netParams.Add(hasNetParam ? new NetSource(Param.NetParam!.Clone(), null) : ReadNetFile(Param.Net, "net"));
         }
 
         for (int i = 0; i < numInstances; i++)
         {
             var state = new NetState { Phase = Phase.Test };
-            if (netParams[i].State != null) state.MergeFrom(netParams[i].State);
+            NetParameter netParam = netParams[i].Param;
+            if (netParam.State != null) state.MergeFrom(netParam.State);
             if (Param.TestState.Count > 0) state.MergeFrom(Param.TestState[i]);
-            netParams[i].State = state;
+            netParam.State = state;
             CaffeLog.Info($"Creating test net (#{i}) specified by {sources[i]}");
-            var net = new Net(netParams[i]) { DebugInfo = Param.DebugInfo };
+            Net net = netParams[i].Build();
+            net.DebugInfo = Param.DebugInfo;
             LoadWeights(net);
             _testNets.Add(net);
         }
     }
 
-    private NetParameter ReadNetFile(string path, string field)
+    /// <summary>A net's parameters and, when they were read from a prototxt, where each layer is written in it.</summary>
+    private sealed record NetSource(NetParameter Param, IReadOnlyList<SourceLocation?>? LayerLocations)
     {
-        if (File.Exists(path)) return ProtoIO.ReadNetParamsFromTextFile(path);
+        public Net Build() => LayerLocations == null ? new Net(Param) : new Net(Param, LayerLocations);
+    }
+
+    private NetSource ReadNetFile(string path, string field)
+    {
+        if (File.Exists(path))
+            return new NetSource(ProtoIO.ReadNetParamsFromTextFile(path, out IReadOnlyList<SourceLocation?> locations), locations);
         string message = $"{field} file '{path}' not found (looked for {Path.GetFullPath(path)}: relative paths in a " +
                          "solver are resolved against the working directory, as in Caffe).";
         if (SourceFile != null && !Path.IsPathRooted(path))

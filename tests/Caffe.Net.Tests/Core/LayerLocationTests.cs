@@ -189,6 +189,27 @@ public sealed class LayerLocationTests
     }
 
     [TestMethod]
+    public void SolverNetsReadFromFilesAreTraced()
+    {
+        const string badLayer = """
+            layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 2 dim: 3 } } }
+            layer { name: "relu" type: "ReLU" bottom: "nothing" top: "r" }
+            """;
+        using var good = new TempPrototxt("""
+            layer { name: "data" type: "Input" top: "data" input_param { shape { dim: 2 dim: 3 } } }
+            """);
+        using var bad = new TempPrototxt(badLayer);
+
+        var train = Assert.ThrowsExactly<LayerException>(() =>
+            Solver.Create(TextFormat.Parse<SolverParameter>($"net: '{bad.Path}' base_lr: 0.1 lr_policy: 'fixed'")));
+        Assert.AreEqual(new SourceLocation(bad.Path, 2, 1), train.Location, train.Message);
+
+        var test = Assert.ThrowsExactly<LayerException>(() => Solver.Create(TextFormat.Parse<SolverParameter>(
+            $"train_net: '{good.Path}' test_net: '{bad.Path}' test_iter: 1 test_interval: 10 base_lr: 0.1 lr_policy: 'fixed'")));
+        StringAssert.StartsWith(test.Message, $"{bad.Path}:2: Layer 'relu' (ReLU): unknown bottom blob");
+    }
+
+    [TestMethod]
     public void NetFromParametersHasNoLocation()
     {
         var param = TextFormat.Parse<NetParameter>("""

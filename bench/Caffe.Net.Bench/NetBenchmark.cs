@@ -40,11 +40,12 @@ internal static class NetBenchmark
 
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Cpu()}; .NET {Environment.Version}");
         Console.WriteLine($"BLAS: {Blas.Active.Name}, {Blas.Active.Threads} threads");
-        double sgemm = SgemmRate();
-        Console.WriteLine($"SGEMM 1024^3: {sgemm:F1} GFLOP/s (median of 10)");
+        Console.WriteLine($"{iterations} rounds per net, each an SGEMM 1024^3 rate (median of 3 calls) then one forward+backward;");
+        Console.WriteLine("ms and GFLOP/s are medians over the rounds, 'vs SGEMM' the median of the per-round ratios.");
         Console.WriteLine();
-        Console.WriteLine("| net | batch | forward GFLOP | forward ms | forward GFLOP/s | vs SGEMM | fwd+bwd GFLOP | fwd+bwd ms | fwd+bwd GFLOP/s | vs SGEMM |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| net | batch | SGEMM GFLOP/s | forward GFLOP | forward ms | forward GFLOP/s | vs SGEMM | fwd+bwd GFLOP | fwd+bwd ms | fwd+bwd GFLOP/s | vs SGEMM |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        var sgemm = new SgemmProbe();
         foreach ((string name, string prototxt) in nets)
         {
             if (only != null && !name.Equals(only, StringComparison.OrdinalIgnoreCase)) continue;
@@ -58,28 +59,39 @@ internal static class NetBenchmark
             double forwardFlops = ForwardFlops(net);
             // Backward of a convolution or inner product costs two GEMMs of the forward's size (data and weight gradients).
             double totalFlops = 3 * forwardFlops;
-            (double forwardMs, double totalMs) = Time(net, iterations);
-            double forwardRate = forwardFlops / forwardMs / 1e6, totalRate = totalFlops / totalMs / 1e6;
+            Rounds r = TimeInRounds(net, forwardFlops, sgemm, iterations);
+            double forwardRate = forwardFlops / r.ForwardMs / 1e6, totalRate = totalFlops / r.TotalMs / 1e6;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {net.Blobs["data"].Num} | {forwardFlops / 1e9:F1} | {forwardMs:F0} | {forwardRate:F0} | {forwardRate / sgemm:F2} " +
-                $"| {totalFlops / 1e9:F1} | {totalMs:F0} | {totalRate:F0} | {totalRate / sgemm:F2} |"));
+                $"| {name} | {net.Blobs["data"].Num} | {r.Sgemm:F0} | {forwardFlops / 1e9:F1} | {r.ForwardMs:F0} | {forwardRate:F0} " +
+                $"| {r.ForwardRatio:F2} | {totalFlops / 1e9:F1} | {r.TotalMs:F0} | {totalRate:F0} | {r.TotalRatio:F2} |"));
         }
         return 0;
     }
 
-    // Median forward and forward+backward milliseconds, each iteration as caffe time runs it.
-    private static (double ForwardMs, double TotalMs) Time(Net net, int iterations)
+    private sealed record Rounds(double Sgemm, double ForwardMs, double TotalMs, double ForwardRatio, double TotalRatio);
+
+    // The SGEMM rate and the net take turns, so that a slow phase of a shared machine slows both alike and the
+    // ratio (the net's GFLOP/s over the SGEMM's, forward+backward counted as 3x the forward FLOPs) stays meaningful.
+    private static Rounds TimeInRounds(Net net, double forwardFlops, SgemmProbe sgemm, int rounds)
     {
+        var rates = new List<double>();
         var forward = new List<double>();
         var total = new List<double>();
+        var forwardRatios = new List<double>();
+        var totalRatios = new List<double>();
+        sgemm.Rate();
         NetTimer.Time(net, 1);
-        for (int i = 0; i < iterations; i++)
+        for (int i = 0; i < rounds; i++)
         {
+            double rate = sgemm.Rate();
             NetTiming t = NetTimer.Time(net, 1);
+            rates.Add(rate);
             forward.Add(t.ForwardMs);
             total.Add(t.ForwardMs + t.BackwardMs);
+            forwardRatios.Add(forwardFlops / t.ForwardMs / 1e6 / rate);
+            totalRatios.Add(3 * forwardFlops / (t.ForwardMs + t.BackwardMs) / 1e6 / rate);
         }
-        return (Median(forward), Median(total));
+        return new Rounds(Median(rates), Median(forward), Median(total), Median(forwardRatios), Median(totalRatios));
     }
 
     // 2 · multiply-adds of every Convolution, Deconvolution and InnerProduct at the net's current shapes.
@@ -104,21 +116,29 @@ internal static class NetBenchmark
         return 2 * macs;
     }
 
-    private static double SgemmRate()
+    /// <summary>C = A·B on 1024 x 1024 matrices with the active backend; its rate is the median of three calls.</summary>
+    private sealed class SgemmProbe
     {
-        const int n = 1024;
-        var rng = new Random(1701);
-        float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
-        for (int i = 0; i < a.Length; i++) (a[i], b[i]) = ((float)rng.NextDouble(), (float)rng.NextDouble());
-        for (int i = 0; i < 3; i++) Blas.Gemm(Transpose.NoTrans, Transpose.NoTrans, n, n, n, 1f, a, b, 0f, c);
-        var rates = new List<double>();
-        for (int i = 0; i < 10; i++)
+        private const int N = 1024;
+        private readonly float[] _a = new float[N * N], _b = new float[N * N], _c = new float[N * N];
+
+        public SgemmProbe()
         {
-            long start = Stopwatch.GetTimestamp();
-            Blas.Gemm(Transpose.NoTrans, Transpose.NoTrans, n, n, n, 1f, a, b, 0f, c);
-            rates.Add(2.0 * n * n * n / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+            var rng = new Random(1701);
+            for (int i = 0; i < _a.Length; i++) (_a[i], _b[i]) = ((float)rng.NextDouble(), (float)rng.NextDouble());
         }
-        return Median(rates);
+
+        public double Rate()
+        {
+            var rates = new List<double>();
+            for (int i = 0; i < 3; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                Blas.Gemm(Transpose.NoTrans, Transpose.NoTrans, N, N, N, 1f, _a, _b, 0f, _c);
+                rates.Add(2.0 * N * N * N / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+            }
+            return Median(rates);
+        }
     }
 
     private static double Median(List<double> values)

@@ -40,6 +40,15 @@ internal static unsafe partial class ManagedSgemm
         return true;
     }
 
+    /// <summary>The transpose of a rows x cols row-major matrix, written row-major (cols x rows) into <paramref name="buffer"/>.</summary>
+    private static float* Transposed(ref float[]? buffer, float* source, int rows, int cols)
+    {
+        float* target = Aligned(ref buffer, rows * cols);
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) target[(long)c * rows + r] = source[(long)r * cols + c];
+        return target;
+    }
+
     /// <summary>Calls <paramref name="body"/>(start, end) on [0, count) split into parts that are multiples of <paramref name="grain"/>.</summary>
     private static void Split(int count, int grain, int threads, Action<int, int> body)
     {
@@ -58,14 +67,8 @@ internal static unsafe partial class ManagedSgemm
 
     private static void OuterProducts(Problem p, int threads)
     {
-        if (p.TransB)
-        {
-            // op(B) = Bᵀ is k x n with k tiny: lay it out row-major once (k n floats, read from cache afterwards).
-            float* rows = Aligned(ref _packedB, p.K * p.N);
-            for (int j = 0; j < p.N; j++)
-                for (int q = 0; q < p.K; q++) rows[(long)q * p.N + j] = p.B[(long)j * p.K + q];
-            p.B = rows;
-        }
+        // op(B) = Bᵀ is k x n with k tiny: lay it out row-major once (k n floats, read from cache afterwards).
+        if (p.TransB) p.B = Transposed(ref _packedB, p.B, p.N, p.K);
         Split(p.M, 4, threads, (i0, i1) => OuterProductRows(p, i0, i1));
     }
 
@@ -154,14 +157,8 @@ internal static unsafe partial class ManagedSgemm
 
     private static void DotProducts(Problem p, int threads)
     {
-        if (p.TransA)
-        {
-            // op(A) = Aᵀ is m x k with m tiny: make its rows contiguous once (m k floats).
-            float* rows = Aligned(ref _packedA, p.M * p.K);
-            for (int q = 0; q < p.K; q++)
-                for (int i = 0; i < p.M; i++) rows[(long)i * p.K + q] = p.A[(long)q * p.M + i];
-            p.A = rows;
-        }
+        // op(A) = Aᵀ is m x k with m tiny: make its rows contiguous once (m k floats).
+        if (p.TransA) p.A = Transposed(ref _packedA, p.A, p.K, p.M);
         Split(p.N, 4, threads, (j0, j1) => DotProductColumns(p, j0, j1));
     }
 

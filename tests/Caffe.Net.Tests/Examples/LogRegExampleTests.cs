@@ -20,7 +20,7 @@ public sealed class LogRegExampleTests
     [TestCleanup]
     public void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
 
-    private static string Expected(string file) => File.ReadAllText(TestData.Model(Path.Combine("bvlc", "hdf5_classification", file)));
+    private static string Expected(string file) => File.ReadAllText(TestData.Path(Path.Combine("hdf5_classification", file)));
 
     [TestMethod]
     public void GeneratorIsDeterministicWithTheRequestedShapeAndBalance()

@@ -3,13 +3,13 @@
 // and a net with one hidden ReLU layer — and each model's test accuracy, as the notebook computes it.
 //
 // Usage: LogReg [--out folder] [--seed N] [--samples N]
-// Everything it writes (HDF5 files, list files, prototxts, snapshots, a PNG figure) goes into --out (default ./logreg).
+// Everything it writes (HDF5 files, list files, prototxts, snapshots, a PNG figure) goes into --out (default out/logreg).
 using System.Diagnostics;
 using System.Globalization;
 using Caffe;
 using Caffe.Examples.LogReg;
 
-string outDir = Path.GetFullPath(Arg("--out", "logreg"));
+string outDir = Path.GetFullPath(Arg("--out", Path.Combine("out", "logreg")));
 try
 {
     Run();

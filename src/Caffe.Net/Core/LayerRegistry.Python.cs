@@ -58,7 +58,9 @@ public static partial class LayerRegistry
             throw new LayerException(param.Name, param.Type,
                 $"no C# layer is registered for Python module '{python.Module}' layer '{python.Layer}'. Register one with " +
                 $"LayerRegistry.RegisterPython(\"{python.Module}\", \"{python.Layer}\", p => new {python.Layer}(p)) or mark its class " +
-                $"[PythonLayer(\"{python.Module}\", \"{python.Layer}\")] (known Python layers: {(known.Count == 0 ? "none" : string.Join(", ", known))}).");
+                $"[PythonLayer(\"{python.Module}\", \"{python.Layer}\")]; a program that does not reference the assembly holding it " +
+                $"(the caffe tool) loads it from {AssembliesVariable}=path/to/Layers.dll " +
+                $"(known Python layers: {(known.Count == 0 ? "none" : string.Join(", ", known))}).");
         }
         try
         {
@@ -81,10 +83,11 @@ public static partial class LayerRegistry
         }
     }
 
-    // Assemblies load lazily, so each miss looks at the ones that appeared since the last scan; only assemblies
-    // that reference this library can hold layers.
+    // Assemblies load lazily, so each miss looks at the ones that appeared since the last scan (after loading those
+    // CAFFE_LAYER_ASSEMBLIES names); only assemblies that reference this library can hold layers.
     private static void ScanLoadedAssemblies()
     {
+        LoadEnvironmentAssemblies();
         Assembly library = typeof(Layer).Assembly;
         string libraryName = library.GetName().Name!;
         foreach (Assembly assembly in AppDomain.CurrentDomain.GetAssemblies())

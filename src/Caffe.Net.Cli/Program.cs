@@ -31,6 +31,7 @@ public static class Program
         ConvertImagesetCommand.Create,
         ComputeImageMeanCommand.Create,
         ConvertMnistDataCommand.Create,
+        ConvertMnistSiameseDataCommand.Create,
     ];
 
     /// <summary>Entry point of the <c>caffe</c> executable.</summary>

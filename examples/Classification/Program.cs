@@ -24,7 +24,7 @@ string? weights = custom ? ArgOrNull("--weights") : Path.Combine(root, "models/c
 string? labelsPath = ArgOrNull("--labels") ?? (custom ? null : Path.Combine(root, "models/cifar10/labels.txt"));
 string meanSpec = Arg("--mean", custom ? "none" : Path.Combine(root, "models/cifar10/mean_pixel.npy"));
 string swapSpec = Arg("--channel-swap", custom ? "2,1,0" : "none");
-string outDir = Arg("--out", "classification");
+string outDir = Arg("--out", Path.Combine("out", "classification"));
 
 try
 {

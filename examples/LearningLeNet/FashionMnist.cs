@@ -8,18 +8,14 @@ namespace Caffe.Examples.LearningLeNet;
 public static class FashionMnist
 {
     /// <summary>Where <c>apt-get install dataset-fashion-mnist</c> puts the IDX files.</summary>
-    public const string DefaultFolder = "/usr/share/datasets/fashion-mnist";
+    public const string DefaultFolder = FashionMnistDataset.DefaultFolder;
 
     /// <summary>The class names, by label.</summary>
-    public static IReadOnlyList<string> ClassNames { get; } =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+    public static IReadOnlyList<string> ClassNames => FashionMnistDataset.ClassNames;
 
     /// <summary>The four IDX files of the dataset, by role.</summary>
-    public static (string TrainImages, string TrainLabels, string TestImages, string TestLabels) Files(string datasetFolder) => (
-        Path.Combine(datasetFolder, "train-images-idx3-ubyte.gz"),
-        Path.Combine(datasetFolder, "train-labels-idx1-ubyte.gz"),
-        Path.Combine(datasetFolder, "t10k-images-idx3-ubyte.gz"),
-        Path.Combine(datasetFolder, "t10k-labels-idx1-ubyte.gz"));
+    public static (string TrainImages, string TrainLabels, string TestImages, string TestLabels) Files(string datasetFolder) =>
+        FashionMnistDataset.Files(datasetFolder);
 
     /// <summary>
     /// The notebook's <c>create_mnist.sh</c> step: converts the dataset in <paramref name="datasetFolder"/> into
@@ -35,13 +31,7 @@ public static class FashionMnist
         string testLmdb = Path.Combine(outFolder, "fashion_mnist_test_lmdb");
         if (Directory.Exists(trainLmdb) && Directory.Exists(testLmdb)) return (trainLmdb, testLmdb);
 
-        foreach (string file in new[] { files.TrainImages, files.TrainLabels, files.TestImages, files.TestLabels })
-        {
-            if (!File.Exists(file))
-                throw new FileNotFoundException(
-                    $"Fashion-MNIST not found: {file} is missing. Install Debian's dataset with 'apt-get install dataset-fashion-mnist' " +
-                    $"(it goes to {DefaultFolder}), or pass --data FOLDER holding the four IDX .gz files.", file);
-        }
+        FashionMnistDataset.CheckPresent(datasetFolder);
         Directory.CreateDirectory(outFolder);
         if (!Directory.Exists(trainLmdb)) Convert(files.TrainImages, files.TrainLabels, trainLmdb, log);
         if (!Directory.Exists(testLmdb)) Convert(files.TestImages, files.TestLabels, testLmdb, log);

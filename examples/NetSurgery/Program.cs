@@ -16,7 +16,7 @@ using Caffe;
 using Caffe.Examples.NetSurgery;
 
 string root = FindRepoRoot();
-string outDir = Arg("--out", "net_surgery");
+string outDir = Arg("--out", Path.Combine("out", "net_surgery"));
 bool custom = args.Contains("--model");
 
 try

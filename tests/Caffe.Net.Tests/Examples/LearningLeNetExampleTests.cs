@@ -45,41 +45,10 @@ public sealed class LearningLeNetExampleTests
         Assert.AreEqual((100, 10000, 5000, "SGD"), (solver.Display, solver.MaxIter, solver.Snapshot, solver.Type));
     }
 
-    // Three classes a small net tells apart at once: a horizontal bar, a vertical bar, a hollow square, placed at a
-    // random offset on faint noise.
-    private static (IdxImages Images, byte[] Labels) Shapes(int count, int seed)
-    {
-        var random = new Random(seed);
-        var pixels = new byte[count * 28 * 28];
-        var labels = new byte[count];
-        for (int item = 0; item < count; item++)
-        {
-            int label = item % 3, dy = random.Next(-4, 5), dx = random.Next(-4, 5);
-            labels[item] = (byte)label;
-            Span<byte> image = pixels.AsSpan(item * 784, 784);
-            for (int p = 0; p < 784; p++) image[p] = (byte)random.Next(0, 40);
-            for (int y = 0; y < 28; y++)
-            {
-                for (int x = 0; x < 28; x++)
-                {
-                    int u = y - dy, v = x - dx;
-                    bool ink = label switch
-                    {
-                        0 => u is >= 12 and < 16 && v is >= 5 and < 23,
-                        1 => v is >= 12 and < 16 && u is >= 5 and < 23,
-                        _ => u is >= 7 and < 21 && v is >= 7 and < 21 && !(u is >= 10 and < 18 && v is >= 10 and < 18),
-                    };
-                    if (ink) image[y * 28 + x] = 255;
-                }
-            }
-        }
-        return (new IdxImages(count, 28, 28, pixels), labels);
-    }
-
     private (string Train, string Test) ShapeLmdbs(int trainCount, int testCount)
     {
-        (IdxImages trainImages, byte[] trainLabels) = Shapes(trainCount, seed: 1);
-        (IdxImages testImages, byte[] testLabels) = Shapes(testCount, seed: 2);
+        (IdxImages trainImages, byte[] trainLabels) = ShapeDigits.Make(trainCount, seed: 1);
+        (IdxImages testImages, byte[] testLabels) = ShapeDigits.Make(testCount, seed: 2);
         string train = _dir.File("train_lmdb"), test = _dir.File("test_lmdb");
         MnistIdx.Write(train, "lmdb", trainImages, trainLabels);
         MnistIdx.Write(test, "lmdb", testImages, testLabels);
@@ -176,8 +145,8 @@ public sealed class LearningLeNetExampleTests
 
         Directory.CreateDirectory(dataset);
         var files = FashionMnist.Files(dataset);
-        (IdxImages train, byte[] trainLabels) = Shapes(12, seed: 3);
-        (IdxImages test, byte[] testLabels) = Shapes(6, seed: 4);
+        (IdxImages train, byte[] trainLabels) = ShapeDigits.Make(12, seed: 3);
+        (IdxImages test, byte[] testLabels) = ShapeDigits.Make(6, seed: 4);
         MnistIdx.WriteImages(files.TrainImages, train, gzip: true);
         MnistIdx.WriteLabels(files.TrainLabels, trainLabels, gzip: true);
         MnistIdx.WriteImages(files.TestImages, test, gzip: true);

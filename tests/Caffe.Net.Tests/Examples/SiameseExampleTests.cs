@@ -61,42 +61,11 @@ public sealed class SiameseExampleTests
         Assert.AreEqual(bvlc, ours);
     }
 
-    // Three classes a small net tells apart at once: a horizontal bar, a vertical bar, a hollow square, placed at a
-    // random offset on faint noise.
-    private static (IdxImages Images, byte[] Labels) Shapes(int count, int seed)
-    {
-        var random = new Random(seed);
-        var pixels = new byte[count * 28 * 28];
-        var labels = new byte[count];
-        for (int item = 0; item < count; item++)
-        {
-            int label = item % 3, dy = random.Next(-4, 5), dx = random.Next(-4, 5);
-            labels[item] = (byte)label;
-            Span<byte> image = pixels.AsSpan(item * 784, 784);
-            for (int p = 0; p < 784; p++) image[p] = (byte)random.Next(0, 40);
-            for (int y = 0; y < 28; y++)
-            {
-                for (int x = 0; x < 28; x++)
-                {
-                    int u = y - dy, v = x - dx;
-                    bool ink = label switch
-                    {
-                        0 => u is >= 12 and < 16 && v is >= 5 and < 23,
-                        1 => v is >= 12 and < 16 && u is >= 5 and < 23,
-                        _ => u is >= 7 and < 21 && v is >= 7 and < 21 && !(u is >= 10 and < 18 && v is >= 10 and < 18),
-                    };
-                    if (ink) image[y * 28 + x] = 255;
-                }
-            }
-        }
-        return (new IdxImages(count, 28, 28, pixels), labels);
-    }
-
     // The example's files over small synthetic pair databases, and a solver on them that does not test.
     private (Solver Solver, SiameseFiles Files) SyntheticSolver(int maxIter)
     {
-        (IdxImages train, byte[] trainLabels) = Shapes(90, seed: 1);
-        (IdxImages test, byte[] testLabels) = Shapes(30, seed: 2);
+        (IdxImages train, byte[] trainLabels) = ShapeDigits.Make(90, seed: 1);
+        (IdxImages test, byte[] testLabels) = ShapeDigits.Make(30, seed: 2);
         string trainDb = _dir.File("train_lmdb"), testDb = _dir.File("test_lmdb");
         SiamesePairs.Write(trainDb, "lmdb", train, trainLabels, pairCount: 256, seed: 3);
         SiamesePairs.Write(testDb, "lmdb", test, testLabels, pairCount: 100, seed: 4);
@@ -188,7 +157,7 @@ public sealed class SiameseExampleTests
         // The notebook: caffe.Net(MODEL_FILE, PRETRAINED_FILE, caffe.TEST); forward_all(data=caffe_in)['feat'].
         var deploy = new Net(files.Deploy, solver.SnapshotFilename(".caffemodel"), Phase.Test);
         CollectionAssert.AreEqual(new[] { 4, 1, 28, 28 }, deploy.Blobs["data"].Shape.ToArray());
-        (IdxImages images, byte[] labels) = Shapes(9, seed: 5);
+        (IdxImages images, byte[] labels) = ShapeDigits.Make(9, seed: 5);
         NdArray features = Embedding.Features(deploy, images);
         CollectionAssert.AreEqual(new[] { 9, 2 }, features.Shape.ToArray());
         // The deploy net is one branch of the trained net: the same picture gives the same feature there.
@@ -233,8 +202,8 @@ public sealed class SiameseExampleTests
 
         Directory.CreateDirectory(dataset);
         var files = FashionMnistPairs.Files(dataset);
-        (IdxImages train, byte[] trainLabels) = Shapes(12, seed: 6);
-        (IdxImages test, byte[] testLabels) = Shapes(6, seed: 7);
+        (IdxImages train, byte[] trainLabels) = ShapeDigits.Make(12, seed: 6);
+        (IdxImages test, byte[] testLabels) = ShapeDigits.Make(6, seed: 7);
         MnistIdx.WriteImages(files.TrainImages, train, gzip: true);
         MnistIdx.WriteLabels(files.TrainLabels, trainLabels, gzip: true);
         MnistIdx.WriteImages(files.TestImages, test, gzip: true);

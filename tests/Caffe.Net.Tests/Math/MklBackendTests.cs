@@ -25,6 +25,20 @@ public sealed class MklBackendTests
             Assert.AreEqual(mkl.Threads, mkl.MaxThreads, "MKL_Set_Num_Threads reached MKL");
         }
         StringAssert.Contains(mkl.Name, mkl.ThreadingLayer);
+        if (Environment.GetEnvironmentVariable("MKL_CBWR") is { Length: > 0 } user)
+        {
+            Assert.AreEqual($"MKL_CBWR={user}", mkl.CodeBranch);
+        }
+        else if (MklBackend.CpuVendor() is "GenuineIntel" or "")
+        {
+            Assert.IsNull(mkl.CodeBranch, "an Intel CPU keeps MKL's own code path");
+        }
+        else
+        {
+            Assert.AreEqual("MKL_CBWR=AUTO", mkl.CodeBranch, $"CPU {MklBackend.CpuVendor()}");
+            Assert.AreEqual(MklBackend.CodeBranchAuto, mkl.ReportedCodeBranch, "MKL took the AUTO branch");
+            StringAssert.Contains(mkl.Name, "MKL_CBWR=AUTO");
+        }
 
         // Large enough for MKL to go multi-threaded: the first real computation is where a wrong
         // threading layer would abort.

@@ -7,7 +7,8 @@ public static class Plots
 {
     /// <summary>
     /// The train loss over the iterations of each record, one line per solver; the records of the second phase are
-    /// drawn after those of the first (their iterations continue), dashed, with a grey line where phase 2 begins.
+    /// drawn after those of the first (their iterations continue), dashed, with a grey line where phase 2 begins;
+    /// phase 1's legend entries get " (classifier only)" after the solver's name.
     /// </summary>
     public static void LossCurves(string path, IReadOnlyList<SolverRecord> phase1, IReadOnlyList<SolverRecord> phase2)
     {
@@ -16,8 +17,8 @@ public static class Plots
         var plot = new Plot();
         Color[] colors = [Colors.Blue, Colors.Green, Colors.Orange, Colors.Purple];
         int offset = phase1.Count == 0 ? 0 : phase1[0].Loss.Length;
-        AddLines(plot, phase1, 0, colors, dashed: false, suffix: "classifier only");
-        AddLines(plot, phase2, offset, colors, dashed: true, suffix: "end-to-end");
+        AddLines(plot, phase1, 0, colors, dashed: false, suffix: " (classifier only)");
+        AddLines(plot, phase2, offset, colors, dashed: true, suffix: "");
         if (phase2.Count > 0)
         {
             var start = plot.Add.VerticalLine(offset);
@@ -38,7 +39,7 @@ public static class Plots
             var line = plot.Add.Scatter(xs, records[r].Loss.Select(v => (double)v).ToArray());
             line.MarkerSize = 0;
             line.Color = colors[r % colors.Length];
-            line.LegendText = $"{records[r].Name} ({suffix})";
+            line.LegendText = records[r].Name + suffix;
             if (dashed) line.LinePattern = LinePattern.Dashed;
         }
     }

@@ -65,12 +65,7 @@ public sealed class LSTMLayer(LayerParameter param) : RecurrentLayer(param)
             netParam.Layer.Add(UnrolledNets.ContScale("h_conted_" + tm1s, "h_" + tm1s, "cont_" + ts));
 
             // W_hc_h_{t-1} = W_hc * h_conted_{t-1}
-            LayerParameter recurrent = hidden.Clone();
-            recurrent.Name = "transform_" + ts;
-            recurrent.Param.Add(new ParamSpec { Name = "W_hc" });
-            recurrent.Bottom.Add("h_conted_" + tm1s);
-            recurrent.Top.Add("W_hc_h_" + tm1s);
-            netParam.Layer.Add(recurrent);
+            netParam.Layer.Add(UnrolledNets.RecurrentTransform(hidden, "transform_" + ts, "W_hc", "h_conted_" + tm1s, "W_hc_h_" + tm1s));
 
             // gate_input_t = W_hc_h_{t-1} + W_xc_x_t (+ W_xc_x_static)
             var gateInput = UnrolledNets.Sum("gate_input_" + ts, "W_hc_h_" + tm1s, "W_xc_x_" + ts);

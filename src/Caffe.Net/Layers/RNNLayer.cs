@@ -57,12 +57,7 @@ public sealed class RNNLayer(LayerParameter param) : RecurrentLayer(param)
             netParam.Layer.Add(UnrolledNets.ContScale("h_conted_" + tm1s, "h_" + tm1s, "cont_" + ts));
 
             // W_hh_h_{t-1} = W_hh * h_conted_{t-1}
-            LayerParameter recurrent = hidden.Clone();
-            recurrent.Name = "W_hh_h_" + tm1s;
-            recurrent.Param.Add(new ParamSpec { Name = "W_hh" });
-            recurrent.Bottom.Add("h_conted_" + tm1s);
-            recurrent.Top.Add("W_hh_h_" + tm1s);
-            netParam.Layer.Add(recurrent);
+            netParam.Layer.Add(UnrolledNets.RecurrentTransform(hidden, "W_hh_h_" + tm1s, "W_hh", "h_conted_" + tm1s, "W_hh_h_" + tm1s));
 
             // h_t = tanh(W_hh_h_{t-1} + W_xh_x_t (+ W_xh_x_static))
             LayerParameter inputSum = UnrolledNets.Sum("h_input_sum_" + ts, "W_hh_h_" + tm1s, "W_xh_x_" + ts);

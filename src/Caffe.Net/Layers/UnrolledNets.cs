@@ -79,6 +79,20 @@ internal static class UnrolledNets
         return scale;
     }
 
+    /// <summary>
+    /// One timestep's recurrent product: a copy of the bias-free <paramref name="hidden"/> inner product whose weights
+    /// are the blob shared by every timestep under <paramref name="weightName"/>.
+    /// </summary>
+    public static LayerParameter RecurrentTransform(LayerParameter hidden, string name, string weightName, string bottom, string top)
+    {
+        LayerParameter transform = hidden.Clone();
+        transform.Name = name;
+        transform.Param.Add(new ParamSpec { Name = weightName });
+        transform.Bottom.Add(bottom);
+        transform.Top.Add(top);
+        return transform;
+    }
+
     /// <summary>An element-wise SUM of the given bottoms; the caller adds the top.</summary>
     public static LayerParameter Sum(string name, params string[] bottoms)
     {

@@ -16,8 +16,9 @@
 using System.Globalization;
 using Caffe;
 using Caffe.Examples.Classification;
+using Caffe.Examples;
 
-string root = FindRepoRoot();
+string root = ExampleArgs.RepoRoot();
 bool custom = args.Contains("--model");
 string model = Arg("--model", Path.Combine(root, "models/cifar10/cifar10_quick.prototxt"));
 string? weights = custom ? ArgOrNull("--weights") : Path.Combine(root, "models/cifar10/cifar10_quick_iter_5000.caffemodel");
@@ -87,17 +88,6 @@ IEnumerable<string> ImagePaths()
         if (args[i] == "--image") yield return args[i + 1];
 }
 
-string Arg(string name, string fallback) => ArgOrNull(name) ?? fallback;
+string Arg(string name, string fallback) => ExampleArgs.Get(args, name, fallback);
 
-string? ArgOrNull(string name)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
-
-static string FindRepoRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "Caffe.Net.sln"))) return dir.FullName;
-    return Directory.GetCurrentDirectory();
-}
+string? ArgOrNull(string name) => ExampleArgs.Find(args, name);

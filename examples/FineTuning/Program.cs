@@ -10,6 +10,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Caffe;
 using Caffe.Examples.FineTuning;
+using Caffe.Examples;
 
 string outDir = Arg("--out", "out/fine_tuning");
 string dataDir = Arg("--data", ShiftedFashionMnist.DefaultFolder);
@@ -119,10 +120,6 @@ string Write(string name, NetParameter net)
     return path;
 }
 
-string Arg(string name, string fallback)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
+string Arg(string name, string fallback) => ExampleArgs.Get(args, name, fallback);
 
-int IntArg(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+int IntArg(string name, int fallback) => ExampleArgs.Int(args, name, fallback);

@@ -12,8 +12,9 @@
 // (unless --rgb) and --mean subtracted per channel (e.g. --mean 104,117,123 for the BVLC ImageNet models).
 using System.Globalization;
 using Caffe;
+using Caffe.Examples;
 
-string root = FindRepoRoot();
+string root = ExampleArgs.RepoRoot();
 string method = Arg("--method", "guided");
 string model = Arg("--model", Path.Combine(root, "examples/fashion_mnist/deploy.prototxt"));
 string weights = Arg("--weights", Path.Combine(root, "examples/fashion_mnist/lenet_fashion.caffemodel"));
@@ -181,15 +182,4 @@ static int IndexOfMax(ReadOnlySpan<float> values)
     return best;
 }
 
-string Arg(string name, string fallback)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
-
-static string FindRepoRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "Caffe.Net.sln"))) return dir.FullName;
-    return Directory.GetCurrentDirectory();
-}
+string Arg(string name, string fallback) => ExampleArgs.Get(args, name, fallback);

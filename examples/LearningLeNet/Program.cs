@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Caffe;
 using Caffe.Examples.LearningLeNet;
+using Caffe.Examples;
 
 string outDir = Arg("--out", "out/learning_lenet");
 string dataDir = Arg("--data", FashionMnist.DefaultFolder);
@@ -100,10 +101,6 @@ void Save(string name, NdArray picture)
     Console.WriteLine($"wrote {path}");
 }
 
-string Arg(string name, string fallback)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
+string Arg(string name, string fallback) => ExampleArgs.Get(args, name, fallback);
 
-int IntArg(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+int IntArg(string name, int fallback) => ExampleArgs.Int(args, name, fallback);

@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Caffe;
 using Caffe.Examples.LogReg;
+using Caffe.Examples;
 
 string outDir = Path.GetFullPath(Arg("--out", Path.Combine("out", "logreg")));
 try
@@ -75,10 +76,6 @@ void Run()
     return (accuracy, Training.Predict(solver.TestNets[0], testRows, scores));
 }
 
-int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+int Int(string name, int fallback) => ExampleArgs.Int(args, name, fallback);
 
-string Arg(string name, string fallback)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
+string Arg(string name, string fallback) => ExampleArgs.Get(args, name, fallback);

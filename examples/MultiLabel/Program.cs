@@ -10,6 +10,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Caffe;
 using Caffe.Examples.MultiLabel;
+using Caffe.Examples;
 
 string outDir = Path.GetFullPath(Arg("--out", Path.Combine("out", "multilabel")));
 try
@@ -79,10 +80,6 @@ void Run()
     Console.WriteLine($"total {total.Elapsed.TotalSeconds:F1} s");
 }
 
-int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+int Int(string name, int fallback) => ExampleArgs.Int(args, name, fallback);
 
-string Arg(string name, string fallback)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
+string Arg(string name, string fallback) => ExampleArgs.Get(args, name, fallback);

@@ -14,8 +14,9 @@
 using System.Globalization;
 using Caffe;
 using Caffe.Examples.NetSurgery;
+using Caffe.Examples;
 
-string root = FindRepoRoot();
+string root = ExampleArgs.RepoRoot();
 string outDir = Arg("--out", Path.Combine("out", "net_surgery"));
 bool custom = args.Contains("--model");
 
@@ -192,17 +193,6 @@ static float[] Numbers(string list) =>
     list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
 
-string Arg(string name, string fallback) => ArgOrNull(name) ?? fallback;
+string Arg(string name, string fallback) => ExampleArgs.Get(args, name, fallback);
 
-string? ArgOrNull(string name)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-}
-
-static string FindRepoRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "Caffe.Net.sln"))) return dir.FullName;
-    return Directory.GetCurrentDirectory();
-}
+string? ArgOrNull(string name) => ExampleArgs.Find(args, name);

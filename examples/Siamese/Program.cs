@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Caffe;
 using Caffe.Examples.Siamese;
+using Caffe.Examples;
 
 string outDir = Arg("--out", "out/siamese");
 string dataDir = Arg("--data", FashionMnistPairs.DefaultFolder);
@@ -76,10 +77,6 @@ static void ShowProgress(LogSeverity severity, string message)
         Console.WriteLine(message);
 }
 
-string Arg(string name, string fallback)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
+string Arg(string name, string fallback) => ExampleArgs.Get(args, name, fallback);
 
-int IntArg(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+int IntArg(string name, int fallback) => ExampleArgs.Int(args, name, fallback);
